@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * the right sizes and keeps the fastest; in {@link Mode#HEURISTIC} it applies fixed rules, so
  * the choice is deterministic. The shared planner's mode comes from the system property
  * {@code faltung.conv.auto} ({@code benchmark} or {@code heuristic}). Algorithms that do not apply
- * (Winograd off 3×3 stride 1) are skipped with their reason. Every choice is logged (INFO for
- * the choice, DEBUG for each timing), passed to listeners and readable through {@link #choice}.
+ * (Winograd off 3×3 stride 1) are skipped with their reason. Every choice and each timing is logged
+ * through {@link System.Logger} at DEBUG (quiet by default: one line per new layer shape would
+ * flood training output at INFO), passed to listeners and readable through {@link #choice}.
  * A backend is identified by its {@link Kernels} class. Thread-safe.
  */
 public final class ConvPlanner {
@@ -103,7 +104,7 @@ public final class ConvPlanner {
             c = choices.putIfAbsent(key, fresh);
             if (c == null) {
                 c = fresh;
-                LOG.log(Level.INFO, () -> "conv " + direction.label() + " " + dtype + " on " + key.backend()
+                LOG.log(Level.DEBUG, () -> "conv " + direction.label() + " " + dtype + " on " + key.backend()
                         + " for " + Convolutions.describe(g) + ": " + fresh.algorithm().label()
                         + " (" + mode.name().toLowerCase(Locale.ROOT) + ")");
                 for (Consumer<Choice> l : listeners) l.accept(fresh);
