@@ -1,5 +1,6 @@
 package dev.faltung.cli;
 
+import dev.faltung.cli.bench.BenchCommand;
 import dev.faltung.kernel.Backends;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ public final class Main {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     Main() {
-        for (Command c : List.<Command>of(new InfoCommand())) {
+        for (Command c : List.<Command>of(new InfoCommand(), new BenchCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -1,0 +1,58 @@
+package dev.faltung.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The statistics a bench line reports, and the JSON it is written in. */
+class TimingsTest {
+
+    @Test
+    void medianIsTheMiddleSampleOrTheMeanOfTheTwoMiddleOnes() {
+        assertEquals(3.0, new Timings(new double[] {9, 1, 3}).median());
+        assertEquals(2.5, new Timings(new double[] {4, 1, 2, 3}).median());
+        assertEquals(1.0, new Timings(new double[] {4, 1, 2, 3}).min());
+        assertEquals(2.5, new Timings(new double[] {4, 1, 2, 3}).mean());
+    }
+
+    @Test
+    void gflopsIsFlopsPerNanosecondAtTheMedian() {
+        // 2e9 FLOP in 1000 ms is 2 GFLOP/s.
+        assertEquals(2.0, new Timings(new double[] {1000}).gflops(2e9), 1e-12);
+    }
+
+    @Test
+    void measureRunsWarmupsUntimedAndKeepsOnlyTheRepeats() {
+        int[] calls = {0};
+        Timings t = Timings.measure(2, 5, () -> calls[0]++);
+        assertEquals(7, calls[0]);
+        assertEquals(5, t.repeats());
+        assertThrows(IllegalArgumentException.class, () -> Timings.measure(0, 0, () -> { }));
+        assertThrows(IllegalArgumentException.class, () -> Timings.measure(-1, 1, () -> { }));
+    }
+
+    @Test
+    void jsonLineEscapesStringsNestsObjectsAndWritesNonFiniteAsNull() {
+        String line = new JsonLine()
+                .put("s", "a\"b\\c\nd\u0001")
+                .put("whole", 33554432.0)
+                .put("ms", 1.23456789)
+                .put("tiny", 1.5e-9)
+                .put("nan", Double.NaN)
+                .put("flag", true)
+                .put("none", null)
+                .put("inner", new JsonLine().put("k", 1))
+                .toString();
+        Map<String, Object> m = Json.object(line);
+        assertEquals("a\"b\\c\nd\u0001", m.get("s"));
+        assertEquals(33554432.0, m.get("whole"), "whole numbers are exact");
+        assertEquals(1.23457, m.get("ms"), "six significant digits");
+        assertEquals(1.5e-9, m.get("tiny"));
+        assertEquals(null, m.get("nan"));
+        assertEquals(true, m.get("flag"));
+        assertEquals(Map.of("k", 1.0), m.get("inner"));
+        assertThrows(IllegalArgumentException.class, () -> new JsonLine().put("bad", new Object()));
+    }
+}
