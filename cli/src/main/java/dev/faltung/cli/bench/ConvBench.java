@@ -30,9 +30,10 @@ final class ConvBench {
     static final String USAGE = """
             usage: faltung bench conv --shape N,C,H,W,K,R,S,stride,pad [--algo A] [--backward]
                                       [--backend B] [--threads T] [--dtype float32|float64]
-                                      [--repeat R] [--warmup W]
+                                      [--repeat R] [--warmup W] [--warmup-ms MS]
               Times a convolution of input [N,C,H,W] with K filters of R×S (square stride and
-              symmetric padding): W untimed runs, then R timed runs (defaults W=3, R=10).
+              symmetric padding): W untimed runs (and more until MS milliseconds have passed,
+              so the JIT has compiled the kernels), then R timed runs (defaults W=3, MS=0, R=10).
               --algo direct|im2col|fft|winograd|auto (default auto; winograd needs 3×3, stride 1).
               --backward adds the backward-data and backward-filter passes to every run.
               The last line is one JSON object with median_ms, min_ms, mean_ms, gflops (forward
@@ -40,7 +41,7 @@ final class ConvBench {
               requested and algo (the algorithm AUTO chose; per direction in algos), repeats.""";
 
     private static final Set<String> OPTIONS =
-            Set.of("shape", "algo", "backend", "threads", "dtype", "repeat", "warmup");
+            Set.of("shape", "algo", "backend", "threads", "dtype", "repeat", "warmup", "warmup-ms");
 
     private ConvBench() {
     }
@@ -89,6 +90,7 @@ final class ConvBench {
         DType dtype = BenchBackend.dtype(args);
         int warmup = BenchCommand.count(args, "warmup", 3, 0);
         int repeats = BenchCommand.count(args, "repeat", 10, 1);
+        int warmupMillis = BenchCommand.count(args, "warmup-ms", 0, 0);
         BenchBackend target = BenchBackend.select(args, err);
         Kernels kernels = target.kernels();
 
@@ -112,7 +114,7 @@ final class ConvBench {
         ConvPlanner.shared().addListener(recorder);
         Timings t;
         try {
-            t = Timings.measure(warmup, repeats, () -> {
+            t = Timings.measure(warmup, warmupMillis, repeats, () -> {
                 kernels.convForward(algorithm, g, x, w, bias, y);
                 if (backward) {
                     kernels.convBackwardData(algorithm, g, dy, w, dx);
@@ -161,7 +163,7 @@ final class ConvBench {
                 .put("algo", forwardAlgo)
                 .put("algos", algos)
                 .put("flops", flops)
-                .put("warmup", warmup)
+                .put("warmup", t.warmupRuns())
                 .put("repeats", t.repeats())
                 .put("median_ms", t.median())
                 .put("min_ms", t.min())

@@ -21,12 +21,15 @@ final class GemmBench {
 
     static final String USAGE = """
             usage: faltung bench gemm --n N [--backend B] [--threads T] [--dtype float32|float64]
-                                      [--repeat R] [--warmup W]
-              Times C = A·B for n×n matrices: W untimed runs, then R timed runs (defaults W=3, R=10).
+                                      [--repeat R] [--warmup W] [--warmup-ms MS]
+              Times C = A·B for n×n matrices: W untimed runs (and more until MS milliseconds
+              have passed, so the JIT has compiled the kernels), then R timed runs (defaults
+              W=3, MS=0, R=10).
               Prints a summary, then as the last line one JSON object with median_ms, min_ms,
               mean_ms, gflops (2n³ FLOP at the median time), backend, threads, dtype, n, repeats.""";
 
-    private static final Set<String> OPTIONS = Set.of("n", "backend", "threads", "dtype", "repeat", "warmup");
+    private static final Set<String> OPTIONS =
+            Set.of("n", "backend", "threads", "dtype", "repeat", "warmup", "warmup-ms");
 
     private GemmBench() {
     }
@@ -50,12 +53,13 @@ final class GemmBench {
         DType dtype = BenchBackend.dtype(args);
         int warmup = BenchCommand.count(args, "warmup", 3, 0);
         int repeats = BenchCommand.count(args, "repeat", 10, 1);
+        int warmupMillis = BenchCommand.count(args, "warmup-ms", 0, 0);
         BenchBackend target = BenchBackend.select(args, err);
 
         Buffer a = RandomData.uniform(dtype, n * n, 1);
         Buffer b = RandomData.uniform(dtype, n * n, 2);
         Buffer c = Buffer.allocate(dtype, n * n);
-        Timings t = Timings.measure(warmup, repeats,
+        Timings t = Timings.measure(warmup, warmupMillis, repeats,
                 () -> target.kernels().gemm(false, false, n, n, n, 1.0, a, 0, n, b, 0, n, 0.0, c, 0, n));
         check(n, dtype, a, b, c);
 
@@ -70,7 +74,7 @@ final class GemmBench {
                 .put("threads", target.threads())
                 .put("delegated_to_reference", !target.computes(KernelFamily.GEMM, dtype))
                 .put("flops", flops)
-                .put("warmup", warmup)
+                .put("warmup", t.warmupRuns())
                 .put("repeats", t.repeats())
                 .put("median_ms", t.median())
                 .put("min_ms", t.min())

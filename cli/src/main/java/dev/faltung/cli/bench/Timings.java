@@ -7,7 +7,11 @@ import java.util.Arrays;
  * taken. Warm-up runs are executed but not kept. The median is the headline number: it ignores
  * the occasional run slowed by GC or a neighbour on the machine, where the mean would not.
  */
-record Timings(double[] millis) {
+record Timings(double[] millis, int warmupRuns) {
+
+    Timings(double[] millis) {
+        this(millis, 0);
+    }
 
     Timings {
         if (millis.length == 0) {
@@ -18,14 +22,29 @@ record Timings(double[] millis) {
 
     /** Runs {@code body} {@code warmup} times untimed, then {@code repeats} times timed. */
     static Timings measure(int warmup, int repeats, Runnable body) {
+        return measure(warmup, 0, repeats, body);
+    }
+
+    /**
+     * Runs {@code body} untimed at least {@code warmup} times and until {@code warmupMillis} have
+     * passed, then {@code repeats} times timed. The time floor lets the JIT compile the hot loops
+     * of small problems, for which a few runs are not enough.
+     */
+    static Timings measure(int warmup, long warmupMillis, int repeats, Runnable body) {
         if (warmup < 0) {
             throw new IllegalArgumentException("bench: warm-up count must be >= 0, got " + warmup);
+        }
+        if (warmupMillis < 0) {
+            throw new IllegalArgumentException("bench: warm-up time must be >= 0 ms, got " + warmupMillis);
         }
         if (repeats < 1) {
             throw new IllegalArgumentException("bench: repeat count must be >= 1, got " + repeats);
         }
-        for (int i = 0; i < warmup; i++) {
+        int warmupRuns = 0;
+        long start = System.nanoTime();
+        while (warmupRuns < warmup || (System.nanoTime() - start) / 1_000_000 < warmupMillis) {
             body.run();
+            warmupRuns++;
         }
         double[] ms = new double[repeats];
         for (int i = 0; i < repeats; i++) {
@@ -33,7 +52,7 @@ record Timings(double[] millis) {
             body.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        return new Timings(ms);
+        return new Timings(ms, warmupRuns);
     }
 
     int repeats() {

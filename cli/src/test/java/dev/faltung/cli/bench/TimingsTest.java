@@ -2,6 +2,7 @@ package dev.faltung.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,28 @@ class TimingsTest {
         Timings t = Timings.measure(2, 5, () -> calls[0]++);
         assertEquals(7, calls[0]);
         assertEquals(5, t.repeats());
+        assertEquals(2, t.warmupRuns());
         assertThrows(IllegalArgumentException.class, () -> Timings.measure(0, 0, () -> { }));
         assertThrows(IllegalArgumentException.class, () -> Timings.measure(-1, 1, () -> { }));
+    }
+
+    @Test
+    void aWarmupTimeFloorKeepsWarmingUpUntilItHasPassed() {
+        long start = System.nanoTime();
+        Timings t = Timings.measure(1, 30, 1, () -> sleep(3));
+        long warmupMillis = (System.nanoTime() - start) / 1_000_000 - (long) t.median();
+        assertTrue(warmupMillis >= 30, "warm-up lasted " + warmupMillis + " ms");
+        assertTrue(t.warmupRuns() >= 2, "3 ms runs need several warm-ups to fill 30 ms, ran " + t.warmupRuns());
+        assertEquals(1, t.repeats());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test
