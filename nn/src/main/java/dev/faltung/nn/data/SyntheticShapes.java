@@ -35,7 +35,7 @@ public final class SyntheticShapes {
 
     /** {@code trainSize} training and {@code testSize} test images, disjoint streams of one seed. */
     public static TrainTest generate(int trainSize, int testSize, long seed) {
-        return new TrainTest(generate(trainSize, seed, 0), generate(testSize, seed, 1));
+        return new TrainTest(images(trainSize, seed, 0), images(testSize, seed, 1));
     }
 
     /** The default split: 6000 training and 1000 test images. */
@@ -44,9 +44,9 @@ public final class SyntheticShapes {
     }
 
     /** {@code n} images from stream {@code split} of {@code seed}, labels cycling 0..9 so classes are balanced. */
-    public static LabelledImages generate(int n, long seed, int split) {
+    public static LabelledImages images(int n, long seed, int split) {
         if (n < 0) {
-            throw new IllegalArgumentException("SyntheticShapes.generate: negative count " + n);
+            throw new IllegalArgumentException("SyntheticShapes.images: negative count " + n);
         }
         float[] images = new float[Math.multiplyExact(n, SIZE * SIZE)];
         int[] labels = new int[n];
