@@ -108,6 +108,15 @@ class IdxDatasetsTest {
     }
 
     @Test
+    void withoutDataTheEmbeddedShapesAreUsed() throws IOException {
+        TrainTest tt = Datasets.load(null, 5);
+        assertEquals(6000, tt.train().size());
+        assertEquals(SyntheticShapes.CLASSES, tt.test().classNames());
+        assertArrayEquals(SyntheticShapes.images(3, 5, 1).images(), tt.test().head(3).images());
+        assertTrue(Datasets.describe(null).contains("synthetic"));
+    }
+
+    @Test
     void readsDebiansFashionMnistWhenInstalled() throws IOException {
         Path debian = Path.of("/usr/share/datasets/fashion-mnist");
         Assumptions.assumeTrue(Files.isDirectory(debian), "dataset-fashion-mnist is not installed");

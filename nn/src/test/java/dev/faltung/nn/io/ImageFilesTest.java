@@ -80,7 +80,8 @@ class ImageFilesTest {
         for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) flat.setRGB(x, y, 0x808080);
         Path j = dir.resolve("flat.jpg");
         assertTrue(ImageIO.write(flat, "jpeg", j.toFile()));
-        Image jpeg = ImageFiles.read(j).toChannels(1).resize(4, 4);
+        Image jpeg = ImageFiles.readAs(j, 1, 4, 4);
+        assertArrayEquals(new int[] {1, 4, 4}, new int[] {jpeg.channels(), jpeg.height(), jpeg.width()});
         for (float v : jpeg.pixels()) assertEquals(128 / 255f, v, 3 / 255f);
 
         Path pgm = dir.resolve("round.pgm");
