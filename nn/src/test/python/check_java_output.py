@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """Checks that numpy (and, when installed, torch / safetensors) read what Faltung's writers write.
 
-A manual compatibility check, not part of the Maven build:
-    java ... WriteForPython DIR      # writes java_*.npy and java.safetensors (see the nn io report)
+A manual compatibility check, not part of the Maven build. After `mvn -pl nn -am test-compile`:
+    java -cp nn/target/test-classes:nn/target/classes:kernel-api/target/classes \
+        dev.faltung.nn.io.WriteInteropFiles DIR
     /usr/bin/python3 nn/src/test/python/check_java_output.py DIR
+The safetensors library part runs only where `import safetensors` works (e.g. a venv).
 """
 import json
 import struct
