@@ -39,33 +39,43 @@ final class BinaryKernel extends Kernel {
         }
     }
 
+    // Independent ifs rather than an else-if chain: Aparapi 3.0.2 cannot decompile a long chain
+    // ("child list broken") and would fall back to Java threads.
     private float apply(float u, float v) {
         float r = 0f;
         if (op == ADD) {
             r = u + v;
-        } else if (op == SUB) {
+        }
+        if (op == SUB) {
             r = u - v;
-        } else if (op == MUL) {
+        }
+        if (op == MUL) {
             r = u * v;
-        } else if (op == DIV) {
+        }
+        if (op == DIV) {
             r = u / v;
-        } else if (op == POW) {
+        }
+        if (op == POW) {
             r = pow(u, v);
-        } else if (op == MAX) {
+        }
+        if (op == MAX) {
             r = u;
             if (v != v || v > u) {
                 r = v;
             }
-        } else if (op == MIN) {
+        }
+        if (op == MIN) {
             r = u;
             if (v != v || v < u) {
                 r = v;
             }
-        } else if (op == GREATER) {
+        }
+        if (op == GREATER) {
             if (u > v) {
                 r = 1f;
             }
-        } else if (op == EQUAL) {
+        }
+        if (op == EQUAL) {
             if (u == v) {
                 r = 1f;
             }

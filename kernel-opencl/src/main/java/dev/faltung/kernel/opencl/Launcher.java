@@ -133,7 +133,9 @@ final class Launcher {
 
         @Override
         public synchronized void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            // Class-file attributes Aparapi's parser does not know (NestHost, MethodParameters) are noise.
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()
+                    && !String.valueOf(record.getMessage()).startsWith("Found unexpected Attribute")) {
                 if (!seen.isEmpty()) {
                     seen.append("; ");
                 }

@@ -701,7 +701,7 @@ final class OpenClKernels implements Kernels {
             softmax.outer = outer;
             softmax.dim = dim;
             softmax.inner = inner;
-            softmax.log = log ? 1 : 0;
+            softmax.logMode = log ? 1 : 0;
             softmax.backward = backward ? 1 : 0;
             softmax.put(x).put(dy);
             if ((long) outer * dim * inner != out.length) {

@@ -16,7 +16,7 @@ final class SoftmaxKernel extends Kernel {
     int outer;
     int dim;
     int inner;
-    int log;
+    int logMode;
     int backward;
 
     @Override
@@ -36,7 +36,7 @@ final class SoftmaxKernel extends Kernel {
                 float logSum = log(sum);
                 for (int j = 0; j < dim; j++) {
                     int at = base + j * inner;
-                    if (log == 1) {
+                    if (logMode == 1) {
                         out[at] = x[at] - m - logSum;
                     } else {
                         out[at] = exp(x[at] - m) / sum;
@@ -46,7 +46,7 @@ final class SoftmaxKernel extends Kernel {
                 float dot = 0f;
                 for (int j = 0; j < dim; j++) {
                     int at = base + j * inner;
-                    if (log == 1) {
+                    if (logMode == 1) {
                         dot += dy[at];
                     } else {
                         dot += dy[at] * x[at];
@@ -54,7 +54,7 @@ final class SoftmaxKernel extends Kernel {
                 }
                 for (int j = 0; j < dim; j++) {
                     int at = base + j * inner;
-                    if (log == 1) {
+                    if (logMode == 1) {
                         out[at] = dy[at] - exp(x[at]) * dot;
                     } else {
                         out[at] = x[at] * (dy[at] - dot);

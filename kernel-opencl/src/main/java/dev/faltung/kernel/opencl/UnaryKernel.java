@@ -28,70 +28,91 @@ final class UnaryKernel extends Kernel {
         }
     }
 
+    // Independent ifs rather than an else-if chain: Aparapi 3.0.2 cannot decompile a long chain
+    // ("child list broken") and would fall back to Java threads.
     private float apply(float v) {
         float r = v;
         if (op == NEG) {
             r = -v;
-        } else if (op == ABS) {
+        }
+        if (op == ABS) {
             r = abs(v);
-        } else if (op == EXP) {
+        }
+        if (op == EXP) {
             r = exp(v);
-        } else if (op == LOG) {
+        }
+        if (op == LOG) {
             r = log(v);
-        } else if (op == SQRT) {
+        }
+        if (op == SQRT) {
             r = sqrt(v);
-        } else if (op == SQUARE) {
+        }
+        if (op == SQUARE) {
             r = v * v;
-        } else if (op == RECIPROCAL) {
+        }
+        if (op == RECIPROCAL) {
             r = 1f / v;
-        } else if (op == TANH) {
+        }
+        if (op == TANH) {
             r = tanh(v);
-        } else if (op == SIGMOID) {
+        }
+        if (op == SIGMOID) {
             if (v >= 0f) {
                 r = 1f / (1f + exp(-v));
             } else {
                 float e = exp(v);
                 r = e / (1f + e);
             }
-        } else if (op == RELU) {
+        }
+        if (op == RELU) {
             if (v <= 0f) {
                 r = 0f;
             }
-        } else if (op == LEAKY_RELU) {
+        }
+        if (op == LEAKY_RELU) {
             if (v <= 0f) {
                 r = alpha * v;
             }
-        } else if (op == ELU) {
+        }
+        if (op == ELU) {
             if (v <= 0f) {
                 r = alpha * expm1(v);
             }
-        } else if (op == SOFTPLUS) {
+        }
+        if (op == SOFTPLUS) {
             // ln(1+e^x) = max(x,0) + ln(1+e^-|x|): no overflow for large |x|
             float pos = 0f;
             if (v > 0f) {
                 pos = v;
             }
             r = pos + log1p(exp(-abs(v)));
-        } else if (op == POW) {
+        }
+        if (op == POW) {
             r = pow(v, alpha);
-        } else if (op == SCALE) {
+        }
+        if (op == SCALE) {
             r = alpha * v;
-        } else if (op == ADD_SCALAR) {
+        }
+        if (op == ADD_SCALAR) {
             r = v + alpha;
-        } else if (op == MAX_SCALAR) {
+        }
+        if (op == MAX_SCALAR) {
             if (alpha != alpha || alpha > v) {
                 r = alpha;
             }
-        } else if (op == MIN_SCALAR) {
+        }
+        if (op == MIN_SCALAR) {
             if (alpha != alpha || alpha < v) {
                 r = alpha;
             }
-        } else if (op == GREATER_SCALAR) {
+        }
+        if (op == GREATER_SCALAR) {
             r = 0f;
             if (v > alpha) {
                 r = 1f;
             }
-        } else if (op == SIGN) {
+        }
+        if (op == SIGN) {
             if (v > 0f) {
                 r = 1f;
             } else if (v < 0f) {
