@@ -4,14 +4,17 @@ import com.aparapi.Kernel;
 
 /**
  * Batched row-major GEMM {@code C = alpha·op(A)·op(B) + beta·C}, tiled through local memory:
- * each {@value #TILE}×{@value #TILE} work-group stages one tile of {@code op(A)} and one of
- * {@code op(B)} per step along {@code k}, so each global element is read {@code TILE} times
- * less often. Range: {@code (n, m, batch)} padded to whole tiles; work-items outside {@code C}
- * still load (zeros) and hit the barriers, as OpenCL requires of every item in a group.
+ * each work-group stages a {@value #TILE}×{@value #TILE} tile of {@code op(A)} and of
+ * {@code op(B)} per step along {@code k}, and each of its {@code TILE × TILE/WORK} items keeps
+ * {@value #WORK} outputs of one column in registers, so every staged {@code B} value is reused
+ * {@code WORK} times. Range: {@code (n, m/WORK, batch)} padded to whole tiles; items outside
+ * {@code C} still load (zeros) and hit the barriers, as OpenCL requires of every item in a group.
  */
 final class GemmKernel extends Kernel {
 
-    static final int TILE = 16;
+    static final int TILE = 32;
+    static final int WORK = 8;
+    static final int ROWS = TILE / WORK;
 
     float[] a = new float[1];
     float[] b = new float[1];
@@ -39,48 +42,61 @@ final class GemmKernel extends Kernel {
 
     @Override
     public void run() {
-        int col = getGlobalId(0);
-        int row = getGlobalId(1);
-        int batch = getGlobalId(2);
         int lc = getLocalId(0);
         int lr = getLocalId(1);
+        int col = getGroupId(0) * TILE + lc;
+        int row0 = getGroupId(1) * TILE;
+        int batch = getGlobalId(2);
         int aBase = offA + batch * strideA;
         int bBase = offB + batch * strideB;
-        float acc = 0f;
+        float[] acc = new float[WORK];
+        for (int w = 0; w < WORK; w++) {
+            acc[w] = 0f;
+        }
         for (int t = 0; t < k; t += TILE) {
-            int p = t + lc;
-            float av = 0f;
-            if (row < m && p < k) {
-                if (transA == 1) {
-                    av = a[aBase + p * lda + row];
-                } else {
-                    av = a[aBase + row * lda + p];
+            for (int w = 0; w < WORK; w++) {
+                int r = lr + w * ROWS;
+                int row = row0 + r;
+                int p = t + lc;
+                float av = 0f;
+                if (row < m && p < k) {
+                    if (transA == 1) {
+                        av = a[aBase + p * lda + row];
+                    } else {
+                        av = a[aBase + row * lda + p];
+                    }
                 }
-            }
-            tileA[lr * TILE + lc] = av;
-            int q = t + lr;
-            float bv = 0f;
-            if (col < n && q < k) {
-                if (transB == 1) {
-                    bv = b[bBase + col * ldb + q];
-                } else {
-                    bv = b[bBase + q * ldb + col];
+                tileA[r * TILE + lc] = av;
+                int q = t + r;
+                float bv = 0f;
+                if (col < n && q < k) {
+                    if (transB == 1) {
+                        bv = b[bBase + col * ldb + q];
+                    } else {
+                        bv = b[bBase + q * ldb + col];
+                    }
                 }
+                tileB[r * TILE + lc] = bv;
             }
-            tileB[lr * TILE + lc] = bv;
             localBarrier();
             for (int j = 0; j < TILE; j++) {
-                acc += tileA[lr * TILE + j] * tileB[j * TILE + lc];
+                float bv = tileB[j * TILE + lc];
+                for (int w = 0; w < WORK; w++) {
+                    acc[w] += tileA[(lr + w * ROWS) * TILE + j] * bv;
+                }
             }
             localBarrier();
         }
-        if (row < m && col < n) {
-            int at = offC + batch * strideC + row * ldc + col;
-            float v = alpha * acc;
-            if (readC == 1) {
-                v += beta * c[at];
+        for (int w = 0; w < WORK; w++) {
+            int row = row0 + lr + w * ROWS;
+            if (row < m && col < n) {
+                int at = offC + batch * strideC + row * ldc + col;
+                float v = alpha * acc[w];
+                if (readC == 1) {
+                    v += beta * c[at];
+                }
+                c[at] = v;
             }
-            c[at] = v;
         }
     }
 }

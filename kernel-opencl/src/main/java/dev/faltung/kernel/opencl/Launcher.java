@@ -61,15 +61,10 @@ final class Launcher {
         return Range.create(device, roundUp(Math.max(n, 1), local), local);
     }
 
-    /** A 2-D range of {@code tile×tile} groups covering {@code x×y}. */
-    Range range2(int x, int y, int tile) {
-        return Range.create2D(device, roundUp(Math.max(x, 1), tile), roundUp(Math.max(y, 1), tile), tile, tile);
-    }
-
-    /** A 3-D range of {@code tile×tile×1} groups covering {@code x×y×z}. */
-    Range range3(int x, int y, int z, int tile) {
-        return Range.create3D(device, roundUp(Math.max(x, 1), tile), roundUp(Math.max(y, 1), tile), Math.max(z, 1),
-                tile, tile, 1);
+    /** A 3-D range of {@code localX×localY×1} groups covering {@code x×y×z}. */
+    Range range3(int x, int y, int z, int localX, int localY) {
+        return Range.create3D(device, roundUp(Math.max(x, 1), localX), roundUp(Math.max(y, 1), localY), Math.max(z, 1),
+                localX, localY, 1);
     }
 
     /** Executes {@code kernel} over {@code range}; throws when it did not run on this device. */

@@ -407,7 +407,8 @@ final class OpenClKernels implements Kernels {
             if (beta != 0.0 || !whole) {
                 gemm.put(cv);
             }
-            launcher.run("gemm " + m + "x" + n + "x" + k, gemm, launcher.range3(n, m, batch, GemmKernel.TILE));
+            launcher.run("gemm " + m + "x" + n + "x" + k, gemm, launcher.range3(n, Launcher.roundUp(m, GemmKernel.TILE) / GemmKernel.WORK, batch,
+                    GemmKernel.TILE, GemmKernel.ROWS));
             gemm.get(cv);
         }
     }
