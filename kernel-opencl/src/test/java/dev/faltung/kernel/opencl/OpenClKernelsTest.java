@@ -254,6 +254,35 @@ class OpenClKernelsTest {
         assertClose("conv backward bias " + g, new int[] {g.k()}, db, dbGot, 0, tol);
     }
 
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void im2colConvolutionRunsOnThisBackendsGemmAndIm2col(ConvGeometry g) {
+        OpenClKernels k = device();
+        Random rnd = new Random(g.hashCode() + 2);
+        float[] x = randomFloats(rnd, g.inputSize(), -1, 1);
+        float[] w = randomFloats(rnd, g.weightSize(), -1, 1);
+        float[] bias = randomFloats(rnd, g.k(), -1, 1);
+        float[] dy = randomFloats(rnd, g.outputSize(), -1, 1);
+        double tol = 1e-6 * Math.max(g.cPerGroup() * g.r() * g.s(), g.n() * g.outH() * g.outW());
+        double[] y = new double[g.outputSize()];
+        double[] dx = new double[g.inputSize()];
+        double[] dw = new double[g.weightSize()];
+        double[] db = new double[g.k()];
+        convLoops(g, widen(x), widen(w), widen(bias), widen(dy), y, dx, dw, db);
+
+        float[] yGot = new float[g.outputSize()];
+        k.convForward(ConvAlgorithm.IM2COL, g, Buffer.of(x), Buffer.of(w), Buffer.of(bias), Buffer.of(yGot));
+        assertClose("conv forward (im2col) " + g, g.outputShape(), y, yGot, 0, tol);
+        float[] dxGot = new float[g.inputSize()];
+        k.convBackwardData(ConvAlgorithm.IM2COL, g, Buffer.of(dy), Buffer.of(w), Buffer.of(dxGot));
+        assertClose("conv backward data (im2col) " + g, g.inputShape(), dx, dxGot, 0, tol);
+        float[] dwGot = new float[g.weightSize()];
+        float[] dbGot = new float[g.k()];
+        k.convBackwardFilter(ConvAlgorithm.IM2COL, g, Buffer.of(x), Buffer.of(dy), Buffer.of(dwGot), Buffer.of(dbGot));
+        assertClose("conv backward filter (im2col) " + g, g.weightShape(), dw, dwGot, 0, tol);
+        assertClose("conv backward bias (im2col) " + g, new int[] {g.k()}, db, dbGot, 0, tol);
+    }
+
     /**
      * The definition, in double: {@code y = x ⋆ w + bias}, and, for upstream gradient {@code dy},
      * {@code dx}, {@code dw}, {@code db} accumulated from every (output, tap) pair that reads the input.
