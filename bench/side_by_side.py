@@ -168,7 +168,10 @@ def faltung(args, bench_args):
                                                   "--warmup", str(args.warmup), "--warmup-ms", str(WARMUP_MS)]
     if args.backend:
         cmd += ["--backend", args.backend]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+    # PoCL's CPU driver (the OpenCL backend on a machine without a GPU) takes its thread count
+    # from the environment, not from --threads.
+    env = dict(os.environ, POCL_MAX_PTHREAD_COUNT=str(args.threads))
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, env=env)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
         err = (proc.stderr.strip().splitlines() or ["no output"])

@@ -10,9 +10,10 @@ import java.io.PrintStream;
 
 /**
  * The backend a bench run measures and the number of threads it really computes with, which
- * is what the result reports, whatever {@code --threads} asked for.
+ * is what the result reports, whatever {@code --threads} asked for; null for a backend whose
+ * runtime decides (OpenCL: the driver, e.g. PoCL's {@code POCL_MAX_PTHREAD_COUNT}).
  */
-record BenchBackend(Backend backend, Kernels kernels, int threads) {
+record BenchBackend(Backend backend, Kernels kernels, Integer threads) {
 
     /** The system property the multi-threaded backends read their thread count from. */
     static final String THREADS_PROPERTY = "faltung.threads";
@@ -38,8 +39,11 @@ record BenchBackend(Backend backend, Kernels kernels, int threads) {
             throw new UsageException(e.getMessage());
         }
         Kernels kernels = backend.kernels();
-        int threads = threadsOf(backend);
-        if (requested > 0 && requested != threads) {
+        Integer threads = threadsOf(backend);
+        if (requested > 0 && threads == null) {
+            err.println("faltung bench: note: backend " + backend.name() + " takes no thread count; its runtime"
+                    + " decides (PoCL: environment variable POCL_MAX_PTHREAD_COUNT)");
+        } else if (requested > 0 && requested != threads) {
             err.println("faltung bench: note: backend " + backend.name() + " computes on " + threads
                     + " thread(s); --threads " + requested + " does not apply to it");
         }
@@ -48,12 +52,13 @@ record BenchBackend(Backend backend, Kernels kernels, int threads) {
 
     /**
      * The worker count a backend states in its {@code threads} detail ("2 (system property
-     * ...)"); a backend that states none computes on the calling thread.
+     * ...)"); 1 for the reference backend, which computes on the calling thread by design; null
+     * for any other backend that states none.
      */
-    static int threadsOf(Backend backend) {
+    static Integer threadsOf(Backend backend) {
         String text = backend.details().get("threads");
         if (text == null) {
-            return 1;
+            return backend.name().equals("reference") ? Integer.valueOf(1) : null;
         }
         int end = 0;
         while (end < text.length() && Character.isDigit(text.charAt(end))) {
@@ -80,6 +85,12 @@ record BenchBackend(Backend backend, Kernels kernels, int threads) {
     }
 
     String label() {
-        return backend.name() + " (" + threads + " thread" + (threads == 1 ? "" : "s") + ")";
+        return backend.name() + (threads == null ? " (threads set by its runtime)"
+                : " (" + threads + " thread" + (threads == 1 ? "" : "s") + ")");
+    }
+
+    /** What the backend says about where it runs: its availability reason names the device. */
+    String status() {
+        return backend.availability().reason();
     }
 }

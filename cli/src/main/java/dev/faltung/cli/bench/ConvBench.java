@@ -158,6 +158,7 @@ final class ConvBench {
                 .put("dtype", dtype.label())
                 .put("backend", target.backend().name())
                 .put("threads", target.threads())
+                .put("backend_status", target.status())
                 .put("delegated_to_reference", !target.computes(KernelFamily.CONV, dtype))
                 .put("requested", algorithm.label())
                 .put("algo", forwardAlgo)

@@ -72,6 +72,7 @@ final class GemmBench {
                 .put("dtype", dtype.label())
                 .put("backend", target.backend().name())
                 .put("threads", target.threads())
+                .put("backend_status", target.status())
                 .put("delegated_to_reference", !target.computes(KernelFamily.GEMM, dtype))
                 .put("flops", flops)
                 .put("warmup", t.warmupRuns())
