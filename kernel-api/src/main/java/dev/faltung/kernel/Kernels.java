@@ -84,8 +84,9 @@ public interface Kernels {
 
     /**
      * Cross-correlation {@code y = x ⋆ w + bias}: {@code x [N,C,H,W]}, {@code w [K,C/groups,R,S]},
-     * {@code bias [K]} or null, {@code y [N,K,outH,outW]} (overwritten). {@code algorithm} is
-     * concrete (never AUTO); one that does not apply throws {@link UnsupportedOperationException}.
+     * {@code bias [K]} or null, {@code y [N,K,outH,outW]} (overwritten). {@link ConvAlgorithm#AUTO}
+     * is resolved by {@link dev.faltung.kernel.conv.Convolutions}; a concrete algorithm that does
+     * not apply to {@code g} throws {@link UnsupportedOperationException} saying why.
      */
     void convForward(ConvAlgorithm algorithm, ConvGeometry g, Buffer x, Buffer w, Buffer bias, Buffer y);
 
