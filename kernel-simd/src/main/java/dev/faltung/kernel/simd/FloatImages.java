@@ -109,11 +109,19 @@ final class FloatImages {
         }
     }
 
+    /** Overlapping windows add up in double per plane, rounded once, as in the reference. */
     static void maxPoolBackward(PoolGeometry g, float[] dy, int[] argmax, float[] dx) {
-        Arrays.fill(dx, 0, g.inputSize(), 0f);
-        int n = g.outputSize();
-        for (int o = 0; o < n; o++) {
-            dx[argmax[o]] += dy[o];
+        int plane = g.h() * g.w(), outPlane = g.outH() * g.outW();
+        double[] acc = new double[plane];
+        for (int p = 0; p < g.n() * g.c(); p++) {
+            int xBase = p * plane, yBase = p * outPlane;
+            Arrays.fill(acc, 0.0);
+            for (int j = 0; j < outPlane; j++) {
+                acc[argmax[yBase + j] - xBase] += dy[yBase + j];
+            }
+            for (int i = 0; i < plane; i++) {
+                dx[xBase + i] = (float) acc[i];
+            }
         }
     }
 
@@ -154,23 +162,27 @@ final class FloatImages {
 
     static void avgPoolBackward(PoolGeometry g, float[] dy, float[] dx) {
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w();
-        Arrays.fill(dx, 0, g.inputSize(), 0f);
+        double[] acc = new double[h * w];
         int o = 0;
         for (int plane = 0; plane < g.n() * g.c(); plane++) {
             int base = plane * h * w;
+            Arrays.fill(acc, 0.0);
             for (int oy = 0; oy < oh; oy++) {
                 int y0 = oy * g.strideH() - g.padH();
                 int ya = Math.max(y0, 0), yb = Math.min(y0 + g.kernelH(), h);
                 for (int ox = 0; ox < ow; ox++, o++) {
                     int x0 = ox * g.strideW() - g.padW();
                     int xa = Math.max(x0, 0), xb = Math.min(x0 + g.kernelW(), w);
-                    float share = (float) ((double) dy[o] / divisor(g, y0, x0));
+                    double share = (double) dy[o] / divisor(g, y0, x0);
                     for (int iy = ya; iy < yb; iy++) {
                         for (int ix = xa; ix < xb; ix++) {
-                            dx[base + iy * w + ix] += share;
+                            acc[iy * w + ix] += share;
                         }
                     }
                 }
+            }
+            for (int i = 0; i < h * w; i++) {
+                dx[base + i] = (float) acc[i];
             }
         }
     }

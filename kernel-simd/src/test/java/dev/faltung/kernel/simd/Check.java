@@ -10,13 +10,16 @@ final class Check {
     private Check() {
     }
 
-    /** |actual − expected| ≤ atol + rtol·|expected|, NaN only where NaN is expected, infinities equal. */
+    /**
+     * |actual − float(expected)| ≤ atol + rtol·|expected|, NaN only where NaN is expected,
+     * infinities equal: with zero tolerances, actual is the expected value rounded once to float.
+     */
     static void close(String what, double[] expected, float[] actual, double rtol, double atol) {
         if (expected.length > actual.length) {
             fail(what + ": expected " + expected.length + " values, buffer holds " + actual.length);
         }
         for (int i = 0; i < expected.length; i++) {
-            double e = expected[i];
+            double e = (float) expected[i];
             double a = actual[i];
             boolean ok = Double.isNaN(e) ? Double.isNaN(a)
                     : Double.isInfinite(e) ? e == a
