@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * reference: float lanes are widened with {@code F2D} and lane partial sums are combined
  * sequentially at the end (never {@code reduceLanes(ADD)}, whose order the Vector API leaves
  * open), so every result is reproducible run to run. Max and min follow {@link Math#max}
- * (NaN propagates).
+ * (NaN propagates). Softmax computes {@code x − max} and the exponential in float, so its
+ * relative error grows with {@code |x − max|}: about {@code (|x − max| + 4)·2^-24}.
  */
 final class FloatReductions {
 
@@ -29,10 +30,11 @@ final class FloatReductions {
     static void reduce(ReduceOp op, float[] x, int[] shape, int[] axes, float[] out) {
         int rank = shape.length;
         boolean[] reduced = new boolean[rank];
-        for (int ax : axes) {
-            if (ax < 0 || ax >= rank) {
-                throw new IllegalArgumentException("reduce " + op + ": axis " + ax + " out of range for shape "
-                        + Arrays.toString(shape));
+        for (int k = 0; k < axes.length; k++) {
+            int ax = axes[k];
+            if (ax < 0 || ax >= rank || (k > 0 && ax <= axes[k - 1])) {
+                throw new IllegalArgumentException("reduce " + op + ": axes " + Arrays.toString(axes)
+                        + " must be sorted, distinct and within the rank of shape " + Arrays.toString(shape));
             }
             reduced[ax] = true;
         }
@@ -43,6 +45,13 @@ final class FloatReductions {
             }
         }
         int total = Shapes.size(shape);
+        if (outSize == 0) {
+            return;
+        }
+        if (total == 0 && op != ReduceOp.SUM) {
+            throw new IllegalArgumentException("reduce " + op + ": shape " + Arrays.toString(shape)
+                    + " is empty along axes " + Arrays.toString(axes) + ", and " + op + " of nothing is undefined");
+        }
         // Coalesce runs of dimensions with the same status; extents of 1 vanish.
         int[] ext = new int[rank];
         boolean[] red = new boolean[rank];
