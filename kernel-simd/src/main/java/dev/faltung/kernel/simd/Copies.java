@@ -20,9 +20,9 @@ final class Copies {
                     + " strides, got source " + Arrays.toString(srcStrides) + " and destination "
                     + Arrays.toString(dstStrides));
         }
-        int[] ext = new int[rank];
-        int[] ss = new int[rank];
-        int[] ds = new int[rank];
+        int[] ext = new int[Math.max(rank, 1)];
+        int[] ss = new int[ext.length];
+        int[] ds = new int[ext.length];
         int dims = 0;
         for (int d = 0; d < rank; d++) {
             if (shape[d] == 0) {
