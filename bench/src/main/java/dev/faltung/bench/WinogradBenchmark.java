@@ -28,12 +28,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class WinogradBenchmark {
 
-    /** The 3×3 stride-1 shapes. */
+    /**
+     * The 3×3 stride-1 shapes. Named apart from {@link ConvBenchmark}'s {@code shape} (and with
+     * no {@code algo} parameter) so that {@code -p shape=...} or {@code -p algo=...} meant for
+     * that class cannot turn this one into a different benchmark.
+     */
     @Param({"VGG_BLOCK", "RESNET_BLOCK"})
-    public ConvShape shape;
-
-    @Param({"winograd"})
-    public String algo;
+    public ConvShape shape3x3;
 
     @Param({"simd"})
     public String backend;
@@ -49,7 +50,7 @@ public class WinogradBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        conv = new ConvCase(BenchJvm.kernels(backend, threads), ConvAlgorithm.parse(algo), shape.geometry(),
+        conv = new ConvCase(BenchJvm.kernels(backend, threads), ConvAlgorithm.WINOGRAD, shape3x3.geometry(),
                 DType.parse(dtype));
     }
 
