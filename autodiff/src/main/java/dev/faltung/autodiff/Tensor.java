@@ -757,8 +757,15 @@ public final class Tensor {
             throw new IllegalArgumentException("expand: " + Shapes.str(shape) + " cannot be expanded to "
                     + Shapes.str(target));
         }
+        // Read through stride 0 along every broadcast dimension.
+        int[] own = Shapes.strides(shape);
+        int[] src = new int[target.length];
+        int lead = target.length - shape.length;
+        for (int i = lead; i < target.length; i++) {
+            src[i] = shape[i - lead] == 1 ? 0 : own[i - lead];
+        }
         Tensor out = empty(dtype, target);
-        k().binary(BinaryOp.ADD, data, shape, zeros(dtype).data, new int[0], out.data, target);
+        k().copy(data, 0, src, out.data, 0, Shapes.strides(target), target);
         int[] original = shape;
         return record("expand", out, g -> new Tensor[] {g.sumTo(original)}, this);
     }
