@@ -2,9 +2,9 @@ package dev.faltung.cli.oracle;
 
 /**
  * One option an oracle op accepts: its name without the dashes, what it takes (a {@code .npy}
- * file, a value, or nothing) and one line of help for the usage text.
+ * file, a value, or nothing), the placeholder the usage shows for it, and its help text.
  */
-record Flag(String name, Kind kind, String help) {
+record Flag(String name, Kind kind, String meta, String help) {
 
     /** What follows the option on the command line. */
     enum Kind {
@@ -17,14 +17,19 @@ record Flag(String name, Kind kind, String help) {
     }
 
     static Flag file(String name, String help) {
-        return new Flag(name, Kind.FILE, help);
+        return new Flag(name, Kind.FILE, "FILE.npy", help);
     }
 
     static Flag value(String name, String help) {
-        return new Flag(name, Kind.VALUE, help);
+        return new Flag(name, Kind.VALUE, "VALUE", help);
+    }
+
+    /** A valued option shown in the usage as {@code --name META}. */
+    static Flag value(String name, String meta, String help) {
+        return new Flag(name, Kind.VALUE, meta, help);
     }
 
     static Flag bool(String name, String help) {
-        return new Flag(name, Kind.BOOLEAN, help);
+        return new Flag(name, Kind.BOOLEAN, "", help);
     }
 }

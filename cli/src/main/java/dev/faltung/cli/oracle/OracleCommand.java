@@ -32,9 +32,9 @@ public final class OracleCommand implements Command {
                     + "and of every output; other float arrays are converted to it"),
             Flag.file("grad-output", "GY, the gradient of a loss with respect to the output (its shape): asks for "
                     + "grad_input.npy and grad_weight.npy / grad_bias.npy for the parameters given"),
-            Flag.value("backend", "the backend under test (default reference, the exact scalar backend; "
+            Flag.value("backend", "NAME", "the backend under test (default reference, the exact scalar backend; "
                     + "faltung info lists them)"),
-            Flag.value("out", "directory for the results (required; created if missing)"));
+            Flag.value("out", "DIR", "directory for the results (required; created if missing)"));
 
     @Override
     public String name() {
@@ -62,7 +62,7 @@ public final class OracleCommand implements Command {
         appendFlags(s, COMMON, "  ");
         s.append("ops (defaults are torch's; a bare flag is true):\n");
         for (OracleOp op : OracleOps.all()) {
-            s.append("  ").append(op.name()).append(' ').append(op.synopsis()).append('\n');
+            s.append(wrap(op.name() + " " + op.synopsis(), "  ").replace("\n  ", "\n        ")).append('\n');
             s.append(wrap(op.description(), "      ")).append('\n');
             appendFlags(s, op.flags(), "    ");
         }
@@ -74,11 +74,7 @@ public final class OracleCommand implements Command {
 
     private static void appendFlags(StringBuilder s, List<Flag> flags, String indent) {
         for (Flag f : flags) {
-            String head = indent + "--" + f.name() + switch (f.kind()) {
-                case FILE -> " FILE.npy";
-                case VALUE -> " VALUE";
-                case BOOLEAN -> "";
-            };
+            String head = indent + "--" + f.name() + (f.meta().isEmpty() ? "" : " " + f.meta());
             String pad = head.length() < 30 ? " ".repeat(30 - head.length()) : "\n" + " ".repeat(30);
             s.append(head).append(pad).append(wrap(f.help(), " ".repeat(30)).substring(30)).append('\n');
         }
