@@ -43,9 +43,16 @@ public final class IdxDatasets {
         return resolve(data, System.getenv());
     }
 
-    /** As {@link #resolve(String)}, with the environment given (for tests). */
+    /** As {@link #resolve(String)}, with the environment given. */
     public static Path resolve(String data, Map<String, String> env) throws FileNotFoundException {
-        List<Path> candidates = candidates(data, env);
+        return resolve(data, env, SYSTEM_DATASETS);
+    }
+
+    /** Where Debian's dataset packages install ({@code dataset-fashion-mnist} into fashion-mnist/). */
+    static final Path SYSTEM_DATASETS = Path.of("/usr/share/datasets");
+
+    static Path resolve(String data, Map<String, String> env, Path systemDatasets) throws FileNotFoundException {
+        List<Path> candidates = candidates(data, env, systemDatasets);
         for (Path dir : candidates) {
             if (holdsAllFiles(dir)) {
                 return dir;
@@ -55,7 +62,7 @@ public final class IdxDatasets {
     }
 
     /** The directories searched for {@code data}, in order. */
-    static List<Path> candidates(String data, Map<String, String> env) {
+    static List<Path> candidates(String data, Map<String, String> env, Path systemDatasets) {
         List<Path> c = new ArrayList<>();
         String root = env.get(DATA_ENV);
         boolean named = data.equals("mnist") || data.equals("fashion-mnist");
@@ -66,7 +73,7 @@ public final class IdxDatasets {
             }
             // Debian's dataset-fashion-mnist installs here; no Debian package ships MNIST itself,
             // but the same datasets directory is where one would go.
-            c.add(Path.of("/usr/share/datasets", data));
+            c.add(systemDatasets.resolve(data));
         } else {
             c.add(Path.of(data));
         }

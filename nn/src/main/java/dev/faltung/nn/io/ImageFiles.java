@@ -44,6 +44,14 @@ public final class ImageFiles {
         return fromBufferedImage(img);
     }
 
+    /**
+     * Reads an image and fits it to a model input: converted to {@code channels} (1 = luma,
+     * 3 = RGB) and resized bilinearly to {@code height x width}.
+     */
+    public static Image readAs(Path file, int channels, int height, int width) throws IOException {
+        return read(file).toChannels(channels).resize(height, width);
+    }
+
     /** Converts an AWT image: 1 channel if it is grayscale, else 3 (sRGB). */
     public static Image fromBufferedImage(BufferedImage img) {
         int h = img.getHeight();
