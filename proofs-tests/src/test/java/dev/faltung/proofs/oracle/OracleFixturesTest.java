@@ -35,16 +35,15 @@ class OracleFixturesTest {
     /** One fixture: its directory, and the algorithms that apply (empty for ops without --algo). */
     record Fixture(String name, Path dir, List<String> algorithms) {
 
-        List<String> argv(Path out, String algorithm) throws IOException {
+        /** The command line with {@code extra} options (such as {@code --algo A}) and {@code --out out}. */
+        List<String> argv(Path out, List<String> extra) throws IOException {
             List<String> argv = new ArrayList<>(List.of("oracle"));
             for (String a : Files.readAllLines(dir.resolve("args.txt"))) {
                 if (!a.isEmpty()) {
                     argv.add(a.endsWith(".npy") ? dir.resolve(a).toString() : a);
                 }
             }
-            if (algorithm != null) {
-                argv.addAll(List.of("--algo", algorithm));
-            }
+            argv.addAll(extra);
             argv.addAll(List.of("--out", out.toString()));
             return argv;
         }
@@ -76,7 +75,8 @@ class OracleFixturesTest {
 
     @TestFactory
     Stream<DynamicTest> everyFixtureMatchesTorchAndScipy() {
-        return fixtures().stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> check(f, null)));
+        return fixtures().stream().map(f -> DynamicTest.dynamicTest(f.name(),
+                () -> check(f, temp.resolve(f.name()), List.of())));
     }
 
     @TestFactory
@@ -84,30 +84,30 @@ class OracleFixturesTest {
         return fixtures().stream().filter(f -> !f.algorithms().isEmpty())
                 .flatMap(f -> ALGORITHMS.stream().map(a -> DynamicTest.dynamicTest(f.name() + " --algo " + a, () -> {
                     if (f.algorithms().contains(a)) {
-                        check(f, a);
+                        check(f, temp.resolve(f.name() + "-" + a), List.of("--algo", a));
                     } else {
                         refused(f, a);
                     }
                 })));
     }
 
-    private void check(Fixture f, String algorithm) throws IOException {
-        Path out = temp.resolve(f.name() + (algorithm == null ? "" : "-" + algorithm));
-        List<String> argv = f.argv(out, algorithm);
+    /** Runs fixture {@code f} with {@code extra} options into {@code out} and compares every file. */
+    static void check(Fixture f, Path out, List<String> extra) throws IOException {
+        List<String> argv = f.argv(out, extra);
         OracleRun run = OracleRun.of(argv);
         assertEquals(0, run.exitCode(), () -> run.describe(argv));
         Path expectedDir = f.dir().resolve("expected");
         Set<String> expected = names(expectedDir), written = names(out);
         assertEquals(expected, written, () -> f.name() + ": files written");
         for (String file : expected) {
-            NpyComparison.assertClose(f.name() + (algorithm == null ? "" : " --algo " + algorithm) + " " + file,
+            NpyComparison.assertClose(f.name() + (extra.isEmpty() ? "" : " " + String.join(" ", extra)) + " " + file,
                     expectedDir.resolve(file), out.resolve(file));
         }
     }
 
     private void refused(Fixture f, String algorithm) throws IOException {
         Path out = temp.resolve(f.name() + "-" + algorithm);
-        List<String> argv = f.argv(out, algorithm);
+        List<String> argv = f.argv(out, List.of("--algo", algorithm));
         OracleRun run = OracleRun.of(argv);
         assertEquals(2, run.exitCode(), () -> algorithm + " does not apply here: " + run.describe(argv));
         assertEquals(1, run.errLines().size(), () -> "one line: " + run.describe(argv));
