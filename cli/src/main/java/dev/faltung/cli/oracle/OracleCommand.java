@@ -100,12 +100,11 @@ public final class OracleCommand implements Command {
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
         try {
-            Map<String, Tensor> results;
-            Path dir;
             OracleOp op = op(argv);
             Args args = parse(op, argv.subList(1, argv.size()));
-            dir = Path.of(args.require("out"));
+            Path dir = Path.of(args.require("out"));
             Backend backend = backend(args.get("backend", "reference"));
+            Map<String, Tensor> results;
             try (Compute ignored = Compute.use(backend)) {
                 results = compute(op, args);
             }
@@ -114,6 +113,7 @@ public final class OracleCommand implements Command {
         } catch (UsageException | IllegalArgumentException | UnsupportedOperationException e) {
             // IllegalArgumentException: the engine's shape and parameter checks, which name the op;
             // UnsupportedOperationException: an algorithm that does not apply to this geometry.
+            // Failures while writing are not the request's fault: they reach Main and exit with 1.
             err.println("faltung oracle: " + oneLine(e.getMessage(), e));
             return 2;
         }
