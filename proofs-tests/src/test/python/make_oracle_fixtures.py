@@ -201,6 +201,17 @@ def conv_transpose_cases():
          [], lambda t: F.conv_transpose2d(t["input"], t["weight"], t["bias"]), algos=conv_algos((3, 3)))
 
 
+def conv_transpose_output_padding_beyond_stride_cases():
+    # torch allows output_padding < max(stride, dilation): rows past the reach of any tap are zero + bias.
+    case("conv_transpose2d_output_padding_below_dilation", "conv_transpose2d",
+         {"input": rand((1, 2, 3, 4), np.float64), "weight": rand((2, 3, 2, 3), np.float64),
+          "bias": rand((3,), np.float64)},
+         ["--dilation", "3,2", "--output-padding", "2,1", "--padding", "1,0"],
+         lambda t: F.conv_transpose2d(t["input"], t["weight"], t["bias"], dilation=(3, 2), padding=(1, 0),
+                                      output_padding=(2, 1)),
+         algos=conv_algos((2, 3), dilation=(3, 2)))
+
+
 # ---- scipy.signal --------------------------------------------------------------------------
 
 def signal_case(name, op, a, k, mode):
@@ -401,6 +412,7 @@ def main():
     linear_cases()
     loss_cases()
     activation_cases()
+    conv_transpose_output_padding_beyond_stride_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")
