@@ -15,8 +15,8 @@ public final class Main {
 
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
-    Main() {
-        for (Command c : List.<Command>of(new InfoCommand())) {
+    public Main() {
+        for (Command c : List.<Command>of(new InfoCommand(), new dev.faltung.cli.oracle.OracleCommand())) {
             commands.put(c.name(), c);
         }
     }
