@@ -134,14 +134,6 @@ public abstract class Layer implements Module {
         return this;
     }
 
-    /** The dtype of this layer's first parameter, or float32 for layers without parameters. */
-    protected final DType dtype() {
-        for (Tensor p : namedParameters().values()) {
-            return p.dtype();
-        }
-        return DType.FLOAT32;
-    }
-
     @Override
     public void train(boolean training) {
         this.training = training;

@@ -2,7 +2,6 @@ package dev.faltung.nn.zoo;
 
 import dev.faltung.autodiff.ConvSpec;
 import dev.faltung.autodiff.Tensor;
-import dev.faltung.kernel.DType;
 import dev.faltung.kernel.conv.Padding;
 import dev.faltung.nn.Module;
 import dev.faltung.nn.init.Init;
@@ -22,7 +21,6 @@ import dev.faltung.nn.layers.ReLU;
 import dev.faltung.nn.layers.ResidualBlock;
 import dev.faltung.nn.layers.Sequential;
 import dev.faltung.nn.layers.Tanh;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -360,17 +358,5 @@ public final class Models {
 
     private static Module textcnn(int[] in, int classes, long seed) {
         return new TextCnn(in[0], in[1], 300, classes, seed);
-    }
-
-    /** A float32 zero batch of {@code n} inputs for model {@code name} with {@code inputShape}. */
-    public static Tensor zeroBatch(String name, int n, int... inputShape) {
-        if (name.equals("textcnn")) {
-            return Tensor.zeros(DType.FLOAT32, n, inputShape[1]);
-        }
-        List<Integer> s = new ArrayList<>(List.of(n));
-        for (int d : inputShape) {
-            s.add(d);
-        }
-        return Tensor.zeros(DType.FLOAT32, s.stream().mapToInt(Integer::intValue).toArray());
     }
 }
