@@ -16,8 +16,9 @@ public final class Main {
 
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
-    Main() {
-        for (Command c : List.<Command>of(new InfoCommand(), new BenchCommand())) {
+    public Main() {
+        for (Command c : List.<Command>of(new InfoCommand(), new BenchCommand(),
+                new dev.faltung.cli.oracle.OracleCommand())) {
             commands.put(c.name(), c);
         }
     }
