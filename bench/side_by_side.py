@@ -178,8 +178,9 @@ def faltung(args, bench_args):
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
         err = (proc.stderr.strip().splitlines() or ["no output"])
-        err = [l for l in err if not l.startswith("WARNING: Using incubator")] or err
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err[0]}")
+        err = [l for l in err if not l.startswith("WARNING:")] or err
+        print(f"  {' '.join(cmd)} exited {proc.returncode}:\n    " + "\n    ".join(err[:20]), file=sys.stderr)
+        raise RuntimeError(f"exit {proc.returncode}: {err[0]}")
     return json.loads(lines[-1])
 
 
