@@ -991,6 +991,43 @@ public final class Tensor {
         }, this, b);
     }
 
+    /**
+     * The affine map of a dense layer: {@code x [..., in]}, {@code weight [out, in]} (PyTorch's
+     * layout), {@code bias [out]} or null, giving {@code x·weightᵀ + bias}, {@code [..., out]}.
+     * One GEMM reading the weight transposed in place, with the bias preloaded into the output.
+     */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        requireSameDType("linear", weight);
+        if (shape.length < 1 || weight.shape.length != 2 || weight.shape[1] != shape[shape.length - 1]) {
+            throw new IllegalArgumentException("linear: input " + Shapes.str(shape) + " and weight "
+                    + Shapes.str(weight.shape) + " do not match (weight must be [out, " + (shape.length == 0 ? "?"
+                    : shape[shape.length - 1]) + "])");
+        }
+        int in = weight.shape[1], out = weight.shape[0];
+        if (bias != null) {
+            requireSameDType("linear", bias);
+            if (bias.shape.length != 1 || bias.shape[0] != out) {
+                throw new IllegalArgumentException("linear: bias must be [" + out + "], got " + Shapes.str(bias.shape));
+            }
+        }
+        int rows = in == 0 ? Shapes.numel(Arrays.copyOf(shape, shape.length - 1)) : numel() / in;
+        int[] outShape = shape.clone();
+        outShape[outShape.length - 1] = out;
+        Tensor y = empty(dtype, outShape);
+        if (bias != null) {
+            k().copy(bias.data, 0, new int[] {0, 1}, y.data, 0, new int[] {out, 1}, new int[] {rows, out});
+        }
+        k().gemm(false, true, rows, out, in, 1.0, data, 0, in, weight.data, 0, in, bias == null ? 0.0 : 1.0,
+                y.data, 0, out);
+        return record("linear", y, g -> {
+            Tensor gx = empty(dtype, shape), gw = empty(dtype, weight.shape);
+            k().gemm(false, false, rows, in, out, 1.0, g.data, 0, out, weight.data, 0, in, 0.0, gx.data, 0, in); // G·W
+            k().gemm(true, false, out, in, rows, 1.0, g.data, 0, out, data, 0, in, 0.0, gw.data, 0, in);        // Gᵀ·X
+            Tensor gb = bias == null ? null : g.reshape(rows, out).sum(0);
+            return new Tensor[] {gx, gw, gb};
+        }, this, weight, bias);
+    }
+
     // ---- softmax and losses -------------------------------------------------------------
 
     private int[] outerDimInner(String op, int axis) {

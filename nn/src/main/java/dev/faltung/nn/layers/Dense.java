@@ -43,9 +43,7 @@ public final class Dense extends Layer {
     @Override
     public Tensor forward(Tensor x) {
         outputShape(x.shape());
-        Tensor y = x.matmul(weight().transpose(0, 1));
-        Tensor b = bias();
-        return b == null ? y : y.add(b);
+        return x.linear(weight(), bias());
     }
 
     @Override

@@ -80,6 +80,13 @@ final class OpSpecs {
                     x -> x[0].crossEntropy(targets(x[0]), 0.0, null)),
             new OpSpec("crossEntropy(smoothing, weights)", "crossEntropy", ANY, (b, v) -> new int[][] {{b[0], 3}},
                     x -> x[0].crossEntropy(targets(x[0]), 0.2, new double[] {0.5, 1.0, 2.0})),
+            new OpSpec("linear", "linear", ANY,
+                    (b, v) -> new int[][] {{2, b[0], b[b.length - 1]}, {1 + v % 3, b[b.length - 1]}, {1 + v % 3}},
+                    x -> x[0].linear(x[1], x[2])),
+            new OpSpec("linear(no bias)", "linear", ANY,
+                    (b, v) -> new int[][] {{b[0], b[b.length - 1]}, {2, b[b.length - 1]}}, x -> x[0].linear(x[1], null)),
+            new OpSpec("gatherRows", "gatherRows", ANY, (b, v) -> new int[][] {{3, b[b.length - 1]}},
+                    x -> x[0].gatherRows(new int[] {2, 0, 2, 1})),
             new OpSpec("mse", "mse", ANY, (b, v) -> new int[][] {b, b}, x -> x[0].mse(x[1])));
 
     private static int[] prepend(int d, int[] s) {
