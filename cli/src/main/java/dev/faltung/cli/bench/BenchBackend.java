@@ -5,6 +5,7 @@ import dev.faltung.cli.UsageException;
 import dev.faltung.kernel.Backend;
 import dev.faltung.kernel.Backends;
 import dev.faltung.kernel.DType;
+import dev.faltung.kernel.KernelFamily;
 import dev.faltung.kernel.Kernels;
 import java.io.PrintStream;
 
@@ -80,7 +81,7 @@ record BenchBackend(Backend backend, Kernels kernels, Integer threads) {
     }
 
     /** Whether the backend computes {@code family} itself rather than handing it to the reference backend. */
-    boolean computes(dev.faltung.kernel.KernelFamily family, DType dtype) {
+    boolean computes(KernelFamily family, DType dtype) {
         return backend.supports(family, dtype);
     }
 
