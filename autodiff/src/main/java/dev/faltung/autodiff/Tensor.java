@@ -829,6 +829,40 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * Rows of this 2-D table at {@code indices}: {@code [V, D] -> [indices.length, D]} (an
+     * embedding lookup). Backward scatter-adds each output row's gradient into its table row, so
+     * a repeated index accumulates.
+     */
+    public Tensor gatherRows(int[] indices) {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("gatherRows: table must be [V, D], got " + Shapes.str(shape));
+        }
+        int v = shape[0], d = shape[1];
+        int[] idx = indices.clone();
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= v) {
+                throw new IllegalArgumentException("gatherRows: index " + idx[i] + " at position " + i
+                        + " is outside [0, " + v + ") for table " + Shapes.str(shape));
+            }
+        }
+        Tensor out = empty(dtype, new int[] {idx.length, d});
+        for (int i = 0; i < idx.length; i++) {
+            k().copy(data, idx[i] * d, new int[] {1}, out.data, i * d, new int[] {1}, new int[] {d});
+        }
+        int[] original = shape;
+        return record("gatherRows", out, g -> {
+            Tensor gt = empty(g.dtype, original);
+            for (int i = 0; i < idx.length; i++) {
+                for (int j = 0; j < d; j++) {
+                    int at = idx[i] * d + j;
+                    gt.data.set(at, gt.data.get(at) + g.data.get(i * d + j));
+                }
+            }
+            return new Tensor[] {gt};
+        }, this);
+    }
+
     /** Joins tensors along {@code axis}; all other dimensions must agree. */
     public static Tensor concat(int axis, Tensor... parts) {
         if (parts.length == 0) {

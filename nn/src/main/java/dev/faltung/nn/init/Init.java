@@ -1,0 +1,117 @@
+package dev.faltung.nn.init;
+
+import dev.faltung.autodiff.Tensor;
+import dev.faltung.kernel.DType;
+import java.util.Arrays;
+
+/**
+ * Seeded weight initialisers with the formulas of {@code torch.nn.init}. Fans follow PyTorch:
+ * for a weight of shape {@code [a, b, k...]}, {@code fan_in = b·Πk} and {@code fan_out = a·Πk}
+ * (so a linear weight {@code [out, in]} has {@code fan_in = in}; a transposed-convolution weight
+ * {@code [in, out/groups, k...]} gets PyTorch's swapped fans too).
+ */
+public final class Init {
+
+    /** Which fan a Kaiming/LeCun initialiser preserves the variance of. */
+    public enum Mode { FAN_IN, FAN_OUT }
+
+    private Init() {
+    }
+
+    /** {@code {fan_in, fan_out}} of a parameter shape (rank >= 2), as {@code torch.nn.init._calculate_fan_in_and_fan_out}. */
+    public static int[] fans(int[] shape) {
+        if (shape.length < 2) {
+            throw new IllegalArgumentException("Init.fans: need a weight of rank >= 2, got " + Arrays.toString(shape));
+        }
+        int receptive = 1;
+        for (int i = 2; i < shape.length; i++) {
+            receptive *= shape[i];
+        }
+        return new int[] {shape[1] * receptive, shape[0] * receptive};
+    }
+
+    /** Leaky-ReLU gain {@code sqrt(2/(1+a²))} (a = 0 is ReLU's √2). */
+    public static double leakyReluGain(double a) {
+        return Math.sqrt(2.0 / (1 + a * a));
+    }
+
+    /** U(lo, hi). */
+    public static Tensor uniform(long seed, double lo, double hi, DType dtype, int... shape) {
+        return Tensor.uniform(seed, lo, hi, dtype, shape);
+    }
+
+    /** N(0, std²). */
+    public static Tensor normal(long seed, double std, DType dtype, int... shape) {
+        return Tensor.normal(seed, 0.0, std, dtype, shape);
+    }
+
+    private static int fan(int[] shape, Mode mode) {
+        int[] f = fans(shape);
+        return mode == Mode.FAN_IN ? f[0] : f[1];
+    }
+
+    /** He et al. 2015: U(±gain·√(3/fan)), gain = √(2/(1+a²)). PyTorch's Linear/Conv default is a = √5. */
+    public static Tensor kaimingUniform(long seed, double a, Mode mode, DType dtype, int... shape) {
+        double bound = leakyReluGain(a) * Math.sqrt(3.0 / fan(shape, mode));
+        return uniform(seed, -bound, bound, dtype, shape);
+    }
+
+    /** He et al. 2015: N(0, (gain/√fan)²). */
+    public static Tensor kaimingNormal(long seed, double a, Mode mode, DType dtype, int... shape) {
+        return normal(seed, leakyReluGain(a) / Math.sqrt(fan(shape, mode)), dtype, shape);
+    }
+
+    /** Glorot &amp; Bengio 2010: U(±gain·√(6/(fan_in+fan_out))). */
+    public static Tensor xavierUniform(long seed, double gain, DType dtype, int... shape) {
+        int[] f = fans(shape);
+        double bound = gain * Math.sqrt(6.0 / (f[0] + f[1]));
+        return uniform(seed, -bound, bound, dtype, shape);
+    }
+
+    /** Glorot &amp; Bengio 2010: N(0, gain²·2/(fan_in+fan_out)). */
+    public static Tensor xavierNormal(long seed, double gain, DType dtype, int... shape) {
+        int[] f = fans(shape);
+        return normal(seed, gain * Math.sqrt(2.0 / (f[0] + f[1])), dtype, shape);
+    }
+
+    /** LeCun 1998: U(±√(3/fan_in)) (variance 1/fan_in). */
+    public static Tensor lecunUniform(long seed, DType dtype, int... shape) {
+        double bound = Math.sqrt(3.0 / fans(shape)[0]);
+        return uniform(seed, -bound, bound, dtype, shape);
+    }
+
+    /** LeCun 1998: N(0, 1/fan_in). */
+    public static Tensor lecunNormal(long seed, DType dtype, int... shape) {
+        return normal(seed, 1.0 / Math.sqrt(fans(shape)[0]), dtype, shape);
+    }
+
+    /** PyTorch's default bias of a layer whose weight has {@code fanIn}: U(±1/√fan_in). */
+    public static Tensor defaultBias(long seed, int fanIn, DType dtype, int... shape) {
+        double bound = fanIn > 0 ? 1.0 / Math.sqrt(fanIn) : 0.0;
+        return uniform(seed, -bound, bound, dtype, shape);
+    }
+
+    /** PyTorch's default Linear/Conv weight: {@code kaiming_uniform_(w, a=√5)}, i.e. U(±1/√fan_in). */
+    public static Tensor defaultWeight(long seed, DType dtype, int... shape) {
+        return kaimingUniform(seed, Math.sqrt(5), Mode.FAN_IN, dtype, shape);
+    }
+
+    /** Overwrites {@code target}'s values with {@code values} (same shape), keeping the tensor's identity. */
+    public static void assign(Tensor target, Tensor values) {
+        if (!Arrays.equals(target.shape(), values.shape())) {
+            throw new IllegalArgumentException("Init.assign: target " + Arrays.toString(target.shape())
+                    + " and values " + Arrays.toString(values.shape()) + " differ");
+        }
+        var dst = target.buffer();
+        var src = values.buffer();
+        if (dst instanceof dev.faltung.kernel.Buffer.F32 d && src instanceof dev.faltung.kernel.Buffer.F32 s) {
+            System.arraycopy(s.data(), 0, d.data(), 0, d.data().length);
+        } else if (dst instanceof dev.faltung.kernel.Buffer.F64 d && src instanceof dev.faltung.kernel.Buffer.F64 s) {
+            System.arraycopy(s.data(), 0, d.data(), 0, d.data().length);
+        } else {
+            for (int i = 0; i < dst.size(); i++) {
+                dst.set(i, src.get(i));
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.faltung.nn.layers;
+
+import dev.faltung.autodiff.NoGrad;
+import dev.faltung.autodiff.Tensor;
+import dev.faltung.kernel.DType;
+import dev.faltung.nn.Module;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Applies its children in order; children are named {@code 0, 1, 2, ...} as in PyTorch. */
+public final class Sequential extends Layer {
+
+    private final List<Module> layers = new ArrayList<>();
+
+    public Sequential(Module... layers) {
+        for (Module m : layers) {
+            add(m);
+        }
+    }
+
+    public Sequential(List<? extends Module> layers) {
+        layers.forEach(this::add);
+    }
+
+    /** Appends {@code m} as child {@code size()}; returns this. */
+    public Sequential add(Module m) {
+        addChild(Integer.toString(layers.size()), m);
+        layers.add(m);
+        return this;
+    }
+
+    public Module get(int i) {
+        return layers.get(i);
+    }
+
+    public int size() {
+        return layers.size();
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        for (Module m : layers) {
+            x = m.forward(x);
+        }
+        return x;
+    }
+
+    @Override
+    public int[] outputShape(int[] s) {
+        for (Module m : layers) {
+            s = shapeOf(m, s);
+        }
+        return s;
+    }
+
+    /**
+     * The output shape of any module: computed for a {@link Layer}, otherwise found by running it
+     * on zeros under {@link NoGrad}.
+     */
+    public static int[] shapeOf(Module m, int[] input) {
+        if (m instanceof Layer l) {
+            return l.outputShape(input);
+        }
+        try (NoGrad ignored = NoGrad.enter()) {
+            return m.forward(Tensor.zeros(DType.FLOAT32, input)).shape();
+        }
+    }
+}
