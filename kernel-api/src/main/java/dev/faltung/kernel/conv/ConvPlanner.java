@@ -1,0 +1,211 @@
+package dev.faltung.kernel.conv;
+
+import dev.faltung.kernel.Buffer;
+import dev.faltung.kernel.DType;
+import dev.faltung.kernel.Kernels;
+
+import java.lang.System.Logger.Level;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Resolves {@link ConvAlgorithm#AUTO} to a concrete algorithm per (backend, geometry, dtype,
+ * direction) and caches the choice for the life of the planner. In {@link Mode#BENCHMARK} (the
+ * default, like cuDNN's "find") it runs every applicable algorithm once on scratch buffers of
+ * the right sizes and keeps the fastest; in {@link Mode#HEURISTIC} it applies fixed rules, so
+ * the choice is deterministic. The shared planner's mode comes from the system property
+ * {@code faltung.conv.auto} ({@code benchmark} or {@code heuristic}). Algorithms that do not apply
+ * (Winograd off 3×3 stride 1) are skipped with their reason. Every choice and each timing is logged
+ * through {@link System.Logger} at DEBUG (quiet by default: one line per new layer shape would
+ * flood training output at INFO), passed to listeners and readable through {@link #choice}.
+ * A backend is identified by its {@link Kernels} class. Thread-safe.
+ */
+public final class ConvPlanner {
+
+    /** How a planner chooses. */
+    public enum Mode {
+        /** Time each applicable algorithm once and keep the fastest. */
+        BENCHMARK,
+        /** Fixed rules on the geometry: deterministic, no timing. */
+        HEURISTIC;
+
+        /** Parses {@code benchmark} or {@code heuristic}. */
+        public static Mode parse(String text) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "benchmark", "find" -> BENCHMARK;
+                case "heuristic" -> HEURISTIC;
+                default -> throw new IllegalArgumentException("faltung.conv.auto='" + text
+                        + "': expected benchmark or heuristic");
+            };
+        }
+    }
+
+    /** What a choice is for. */
+    public record Key(String backend, ConvGeometry geometry, DType dtype, ConvDirection direction) {
+    }
+
+    /**
+     * A resolved choice: the algorithm, how it was chosen, the measured nanoseconds per
+     * candidate (empty in heuristic mode) and the candidates skipped with their reason.
+     */
+    public record Choice(Key key, ConvAlgorithm algorithm, Mode mode,
+                         Map<ConvAlgorithm, Long> nanos, Map<ConvAlgorithm, String> skipped) {
+    }
+
+    /** Name of the system property selecting the shared planner's mode. */
+    public static final String MODE_PROPERTY = "faltung.conv.auto";
+
+    private static final System.Logger LOG = System.getLogger(ConvPlanner.class.getName());
+    private static final List<ConvAlgorithm> CANDIDATES =
+            List.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT, ConvAlgorithm.WINOGRAD);
+
+    private static volatile ConvPlanner shared;
+
+    private final Mode mode;
+    private final ConcurrentHashMap<Key, Choice> choices = new ConcurrentHashMap<>();
+    private final List<Consumer<Choice>> listeners = new CopyOnWriteArrayList<>();
+
+    public ConvPlanner(Mode mode) {
+        this.mode = java.util.Objects.requireNonNull(mode, "mode");
+    }
+
+    /** The planner {@link Convolutions} uses for AUTO; its mode is read from {@value #MODE_PROPERTY} once. */
+    public static ConvPlanner shared() {
+        ConvPlanner p = shared;
+        if (p == null) {
+            synchronized (ConvPlanner.class) {
+                if (shared == null) {
+                    shared = new ConvPlanner(Mode.parse(System.getProperty(MODE_PROPERTY, "benchmark")));
+                }
+                p = shared;
+            }
+        }
+        return p;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The algorithm for this call, choosing (and caching) it on first use. */
+    public ConvAlgorithm resolve(Kernels kernels, ConvGeometry g, DType dtype, ConvDirection direction) {
+        Key key = new Key(kernels.getClass().getName(), g, dtype, direction);
+        Choice c = choices.get(key);
+        if (c == null) {
+            // Choose outside the map's lock (a benchmark can take a while); a racing thread at
+            // worst benchmarks the same key twice and the first stored choice wins.
+            Choice fresh = choose(kernels, key);
+            c = choices.putIfAbsent(key, fresh);
+            if (c == null) {
+                c = fresh;
+                LOG.log(Level.DEBUG, () -> "conv " + direction.label() + " " + dtype + " on " + key.backend()
+                        + " for " + Convolutions.describe(g) + ": " + fresh.algorithm().label()
+                        + " (" + mode.name().toLowerCase(Locale.ROOT) + ")");
+                for (Consumer<Choice> l : listeners) l.accept(fresh);
+            }
+        }
+        return c.algorithm();
+    }
+
+    /** The cached choice for a key, if one was made. */
+    public Optional<Choice> choice(Kernels kernels, ConvGeometry g, DType dtype, ConvDirection direction) {
+        return Optional.ofNullable(choices.get(new Key(kernels.getClass().getName(), g, dtype, direction)));
+    }
+
+    /** All choices made so far. */
+    public Map<Key, Choice> choices() {
+        return Map.copyOf(choices);
+    }
+
+    /** Calls {@code listener} with every new choice, on the thread that made it. */
+    public void addListener(Consumer<Choice> listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(Consumer<Choice> listener) {
+        listeners.remove(listener);
+    }
+
+    /** Forgets every cached choice (after a backend change of settings, for example). */
+    public void clear() {
+        choices.clear();
+    }
+
+    private Choice choose(Kernels kernels, Key key) {
+        ConvGeometry g = key.geometry();
+        Map<ConvAlgorithm, String> skipped = new EnumMap<>(ConvAlgorithm.class);
+        List<ConvAlgorithm> applicable = new java.util.ArrayList<>();
+        for (ConvAlgorithm a : CANDIDATES) {
+            Optional<String> why = Convolutions.implementation(a, g).whyNotApplicable(g, key.direction());
+            if (a == ConvAlgorithm.WINOGRAD && key.direction() == ConvDirection.BACKWARD_FILTER && why.isEmpty()) {
+                why = Optional.of("winograd backward filter delegates to im2col");
+            }
+            if (why.isPresent()) skipped.put(a, why.get());
+            else applicable.add(a);
+        }
+        if (mode == Mode.HEURISTIC) {
+            return new Choice(key, heuristic(g, applicable), mode, Map.of(), Map.copyOf(skipped));
+        }
+        Map<ConvAlgorithm, Long> nanos = new EnumMap<>(ConvAlgorithm.class);
+        Scratch s = new Scratch(g, key.dtype());
+        ConvAlgorithm best = null;
+        long bestTime = Long.MAX_VALUE;
+        for (ConvAlgorithm a : applicable) {
+            ConvImplementation impl = Convolutions.implementation(a, g);
+            long t0 = System.nanoTime();
+            switch (key.direction()) {
+                case FORWARD -> impl.forward(kernels, g, s.x, s.w, s.bias, s.y);
+                case BACKWARD_DATA -> impl.backwardData(kernels, g, s.y, s.w, s.x);
+                case BACKWARD_FILTER -> impl.backwardFilter(kernels, g, s.x, s.y, s.w, s.bias);
+            }
+            long t = System.nanoTime() - t0;
+            nanos.put(a, t);
+            LOG.log(Level.DEBUG, () -> "conv " + key.direction().label() + " " + a.label() + ": " + t / 1000 + " us");
+            if (t < bestTime) {
+                bestTime = t;
+                best = a;
+            }
+        }
+        return new Choice(key, best, mode, Map.copyOf(nanos), Map.copyOf(skipped));
+    }
+
+    /**
+     * The heuristic: tiny problems go DIRECT (no lowering overhead); 3×3 stride-1 kernels with
+     * enough channels to amortise the transforms go WINOGRAD; large kernels at stride 1 go FFT,
+     * where the transform's cost no longer grows with the kernel area; the rest IM2COL.
+     */
+    static ConvAlgorithm heuristic(ConvGeometry g, List<ConvAlgorithm> applicable) {
+        if (g.flops() < 1 << 16) return ConvAlgorithm.DIRECT;
+        if (applicable.contains(ConvAlgorithm.WINOGRAD) && g.cPerGroup() * g.kPerGroup() >= 16
+                && g.outH() >= 4 && g.outW() >= 4) {
+            return ConvAlgorithm.WINOGRAD;
+        }
+        int spanH = g.dilationH() * (g.r() - 1) + 1, spanW = g.dilationW() * (g.s() - 1) + 1;
+        if (g.strideH() == 1 && g.strideW() == 1 && spanH * spanW >= 49) return ConvAlgorithm.FFT;
+        return ConvAlgorithm.IM2COL;
+    }
+
+    /** Buffers of the sizes a geometry needs, filled with smooth non-trivial values. */
+    private static final class Scratch {
+        final Buffer x, w, bias, y;
+
+        Scratch(ConvGeometry g, DType dtype) {
+            x = filled(dtype, g.inputSize(), 0.37);
+            w = filled(dtype, g.weightSize(), 0.71);
+            bias = filled(dtype, g.k(), 0.13);
+            y = filled(dtype, g.outputSize(), 0.53);
+        }
+
+        private static Buffer filled(DType dtype, int size, double phase) {
+            Buffer b = Buffer.allocate(dtype, size);
+            for (int i = 0; i < size; i++) b.set(i, Math.sin(phase * (i + 1)));
+            return b;
+        }
+    }
+}
