@@ -59,3 +59,18 @@ save_safetensors(out / "small.safetensors", {
     "step": np.array(42, dtype="<i8"),
     "counts": np.array([1, 2, 3], dtype="<i4"),
 }, {"format": "pt", "note": "made by make_fixtures.py \u00e9"})
+
+# The same tensors written by the safetensors library itself, when it is importable
+# (Debian has no package; a venv with `pip install safetensors` works). The committed
+# fixture came from safetensors 0.8.0.
+try:
+    from safetensors.numpy import save_file
+except ImportError:
+    print("safetensors not importable: keeping the committed library_made.safetensors")
+else:
+    save_file({
+        "conv.weight": (np.arange(24, dtype="<f4").reshape(2, 3, 2, 2) - 12) / 8,
+        "conv.bias": np.array([0.5, -0.5], dtype="<f8"),
+        "step": np.array(42, dtype="<i8"),
+        "counts": np.array([1, 2, 3], dtype="<i4"),
+    }, str(out / "library_made.safetensors"), metadata={"format": "np"})

@@ -43,6 +43,16 @@ class SafeTensorsTest {
     }
 
     @Test
+    void readsAFileWrittenByTheSafetensorsLibrary() throws IOException {
+        // Same tensors as small.safetensors, laid out by safetensors 0.8.0 (sorted by alignment, then name).
+        SafeTensors.Contents lib = SafeTensors.read(fixture("library_made.safetensors"));
+        SafeTensors.Contents hand = SafeTensors.read(fixture("small.safetensors"));
+        assertEquals(hand.tensors(), lib.tensors());
+        assertEquals(List.of("step", "conv.bias", "conv.weight", "counts"), List.copyOf(lib.tensors().keySet()));
+        assertEquals(Map.of("format", "np"), lib.metadata());
+    }
+
+    @Test
     void roundTripsTensorsAndMetadataInOrderWithAlignedData() throws IOException {
         Map<String, NdArray> t = new LinkedHashMap<>();
         t.put("z.weight", NdArray.ofFloats(new float[] {1, 2, 3}, 3));
