@@ -284,7 +284,7 @@ public final class Tensor {
                 for (int j = 0; j < n.inputs.length; j++) {
                     Tensor in = n.inputs[j];
                     Tensor gi = inputGrads[j];
-                    if (gi == null || !in.requiresGrad) {
+                    if (gi == null || in == null || !in.requiresGrad) {
                         continue;
                     }
                     if (!Arrays.equals(gi.shape, in.shape)) {
@@ -316,7 +316,7 @@ public final class Tensor {
             if (next < inputs.length) {
                 frame[1] = next + 1;
                 Tensor in = inputs[next];
-                if (in.requiresGrad && seen.put(in, Boolean.TRUE) == null) {
+                if (in != null && in.requiresGrad && seen.put(in, Boolean.TRUE) == null) {
                     stack.push(new Object[] {in, 0});
                 }
             } else {
