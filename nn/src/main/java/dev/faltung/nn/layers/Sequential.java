@@ -7,7 +7,10 @@ import dev.faltung.nn.Module;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Applies its children in order; children are named {@code 0, 1, 2, ...} as in PyTorch. */
+/**
+ * Applies its children in order. Children are named {@code 0, 1, 2, ...} as in PyTorch's
+ * Sequential, or explicitly ({@code conv1}, {@code layer1}) to mirror a reference model's names.
+ */
 public final class Sequential extends Layer {
 
     private final List<Module> layers = new ArrayList<>();
@@ -24,7 +27,12 @@ public final class Sequential extends Layer {
 
     /** Appends {@code m} as child {@code size()}; returns this. */
     public Sequential add(Module m) {
-        addChild(Integer.toString(layers.size()), m);
+        return add(Integer.toString(layers.size()), m);
+    }
+
+    /** Appends {@code m} as child {@code name}; returns this. */
+    public Sequential add(String name, Module m) {
+        addChild(name, m);
         layers.add(m);
         return this;
     }
