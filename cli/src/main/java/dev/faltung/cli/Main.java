@@ -16,7 +16,8 @@ public final class Main {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     Main() {
-        for (Command c : List.<Command>of(new InfoCommand())) {
+        for (Command c : List.<Command>of(new InfoCommand(), new TrainCommand(), new EvalCommand(),
+                new PredictCommand(), new ModelsCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -30,7 +30,7 @@ final class TrainingFixtures {
     }
 
     static LabelledImages images(int n, int split) {
-        return SyntheticShapes.generate(n, 11L, split);
+        return SyntheticShapes.images(n, 11L, split);
     }
 
     /** A shuffled, augmented loader, so resuming has to reproduce both. */
