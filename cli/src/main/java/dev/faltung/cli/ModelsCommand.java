@@ -31,6 +31,20 @@ final class ModelsCommand implements Command {
         return defaultInput(model)[0] == 3 ? 1000 : model.equals("textcnn") ? 2 : 10;
     }
 
+    /** One zoo entry: name, parameters (building the model once), input, classes, description. */
+    static Map<String, Object> row(String name) {
+        int[] input = defaultInput(name);
+        int classes = defaultClasses(name);
+        Module m = Models.create(name, input, classes, 0);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", name);
+        row.put("parameters", m.parameterCount());
+        row.put("input", Arrays.stream(input).boxed().toList());
+        row.put("classes", classes);
+        row.put("description", Models.description(name));
+        return row;
+    }
+
     @Override
     public String name() {
         return "models";
@@ -58,20 +72,13 @@ final class ModelsCommand implements Command {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String name : Models.names()) {
-            int[] input = defaultInput(name);
-            int classes = defaultClasses(name);
-            Module m = Models.create(name, input, classes, 0);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", name);
-            row.put("parameters", m.parameterCount());
-            row.put("input", Arrays.stream(input).boxed().toList());
-            row.put("classes", classes);
-            row.put("description", Models.description(name));
+            Map<String, Object> row = row(name);
             rows.add(row);
             if (!args.flag("json")) {
-                String shape = String.join("x", Arrays.stream(input).mapToObj(Integer::toString).toList());
-                out.printf("%-15s %,13d params  %-10s %4d classes  %s%n", name, m.parameterCount(), shape, classes,
-                        Models.description(name));
+                String shape = String.join("x", ((List<?>) row.get("input")).stream().map(String::valueOf).toList());
+                out.printf("%-15s %,13d params  %-10s %4d classes  %s%n", name, (Long) row.get("parameters"), shape,
+                        (Integer) row.get("classes"), row.get("description"));
+                out.flush();
             }
         }
         if (args.flag("json")) {
