@@ -1,6 +1,5 @@
 package dev.faltung.autodiff;
 
-import dev.faltung.kernel.Buffer;
 import dev.faltung.kernel.Kernels;
 import dev.faltung.kernel.conv.ConvGeometry;
 import dev.faltung.kernel.conv.Padding;
@@ -81,9 +80,10 @@ public final class Convolution {
                         + Arrays.toString(dilation) + " must be positive, padding " + Arrays.toString(padding)
                         + " and output padding " + Arrays.toString(outputPadding) + " non-negative");
             }
-            if (outputPadding[i] >= stride[i]) {
+            if (outputPadding[i] >= Math.max(stride[i], dilation[i])) {
                 throw new IllegalArgumentException("convTranspose2d: output padding " + Arrays.toString(outputPadding)
-                        + " must be smaller than the stride " + Arrays.toString(stride));
+                        + " must be smaller than the stride " + Arrays.toString(stride) + " or the dilation "
+                        + Arrays.toString(dilation));
             }
         }
         int cout = ws[1] * groups;
@@ -94,27 +94,29 @@ public final class Convolution {
             throw new IllegalArgumentException("convTranspose2d: output size " + outH + "x" + outW
                     + " is not positive for input " + Shapes.str(xs) + ", weight " + Shapes.str(ws));
         }
-        // The forward convolution whose input gradient this is: [N,Cout,outH,outW] -> [N,Cin,H,W].
-        ConvGeometry g = new ConvGeometry(xs[0], cout, outH, outW, xs[1], ws[2], ws[3], stride[0], stride[1],
-                padding[0], padding[0], padding[1], padding[1], dilation[0], dilation[1], groups);
+        // The output is the input gradient of the convolution G that maps it back to x. Output
+        // padding beyond the padding adds rows no tap reaches: G covers the reachable part
+        // (bottom padding max(p - op, 0) keeps G's output size equal to x's), and those rows are
+        // zeros appended afterwards.
+        int extraH = Math.max(outputPadding[0] - padding[0], 0);
+        int extraW = Math.max(outputPadding[1] - padding[1], 0);
+        ConvGeometry g = new ConvGeometry(xs[0], cout, outH - extraH, outW - extraW, xs[1], ws[2], ws[3],
+                stride[0], stride[1], padding[0], Math.max(padding[0] - outputPadding[0], 0),
+                padding[1], Math.max(padding[1] - outputPadding[1], 0), dilation[0], dilation[1], groups);
         Tensor y = Tensor.empty(x.dtype(), g.inputShape());
-        Kernels k = Compute.kernels();
-        k.convBackwardData(algorithm, g, x.buffer(), w.buffer(), y.buffer());
-        if (bias != null) {
-            addBias(y, bias);
-        }
-        return Tensor.record("convTranspose2d", y, gy -> {
+        Compute.kernels().convBackwardData(algorithm, g, x.buffer(), w.buffer(), y.buffer());
+        y = Tensor.record("convTranspose2d", y, gy -> {
+            Kernels k = Compute.kernels();
             Tensor gx = Tensor.empty(x.dtype(), xs);
             Tensor gw = Tensor.empty(w.dtype(), ws);
-            Buffer gb = bias == null ? null : Buffer.allocate(x.dtype(), cout);
-            Kernels kk = Compute.kernels();
-            kk.convForward(algorithm, g, gy.buffer(), w.buffer(), null, gx.buffer());
-            kk.convBackwardFilter(algorithm, g, gy.buffer(), x.buffer(), gw.buffer(), null);
-            if (gb != null) {
-                sumBias(gy, gb);
-            }
-            return new Tensor[] {gx, gw, gb == null ? null : Tensor.of(gb, cout)};
-        }, x, w, bias);
+            k.convForward(algorithm, g, gy.buffer(), w.buffer(), null, gx.buffer());
+            k.convBackwardFilter(algorithm, g, gy.buffer(), x.buffer(), gw.buffer(), null);
+            return new Tensor[] {gx, gw};
+        }, x, w);
+        if (extraH > 0 || extraW > 0) {
+            y = y.pad(new int[] {0, 0, 0, 0}, new int[] {0, 0, extraH, extraW}, 0.0);
+        }
+        return bias == null ? y : y.add(bias.reshape(cout, 1, 1));
     }
 
     private static Tensor convolve(String op, ConvGeometry g, ConvSpec spec, Tensor x, Tensor w, Tensor bias) {
@@ -146,18 +148,5 @@ public final class Convolution {
         if (bias.rank() != 1 || bias.size(0) != channels) {
             throw new IllegalArgumentException(op + ": bias must be [" + channels + "], got " + Shapes.str(bias.shape()));
         }
-    }
-
-    /** y[n,k,:,:] += bias[k], in place on a fresh output. */
-    private static void addBias(Tensor y, Tensor bias) {
-        int[] s = y.shape();
-        Compute.kernels().binary(dev.faltung.kernel.BinaryOp.ADD, y.buffer(), s, bias.buffer(),
-                new int[] {s[1], 1, 1}, y.buffer(), s);
-    }
-
-    /** gb[k] = Σ_{n,h,w} gy[n,k,h,w]. */
-    private static void sumBias(Tensor gy, Buffer gb) {
-        int[] s = gy.shape();
-        Compute.kernels().reduce(dev.faltung.kernel.ReduceOp.SUM, gy.buffer(), s, new int[] {0, 2, 3}, gb);
     }
 }

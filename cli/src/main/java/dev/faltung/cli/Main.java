@@ -15,9 +15,9 @@ public final class Main {
 
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
-    Main() {
+    public Main() {
         for (Command c : List.<Command>of(new InfoCommand(), new TrainCommand(), new EvalCommand(),
-                new PredictCommand(), new ModelsCommand())) {
+                new PredictCommand(), new ModelsCommand(), new dev.faltung.cli.oracle.OracleCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -75,12 +75,13 @@ class ConvolutionGradientProofs {
                         longs().all())
                 .checkAssert((stride, pad, groups, seed) -> {
                     SplittableRandom rnd = new SplittableRandom(seed);
-                    int outPad = stride > 1 ? (int) (Math.abs(seed) % stride) : 0;
+                    // Output padding may reach up to max(stride, dilation) - 1, as in PyTorch.
+                    int outPadH = rnd.nextInt(stride), outPadW = rnd.nextInt(Math.max(stride, 1 + pad));
                     Tensor x = random(rnd, Inputs.ANY, 2, 2 * groups, 3, 4);
                     Tensor w = random(rnd, Inputs.ANY, 2 * groups, 3, 3, 2);
                     Tensor b = random(rnd, Inputs.ANY, 3 * groups);
                     GradCheck.check(in -> Convolution.convTranspose2d(in[0], in[1], in[2], new int[] {stride, stride},
-                            new int[] {pad, pad}, new int[] {outPad, outPad}, new int[] {1, 1 + pad}, groups,
+                            new int[] {pad, pad}, new int[] {outPadH, outPadW}, new int[] {1, 1 + pad}, groups,
                             ConvAlgorithm.AUTO), x, w, b);
                 });
     }
