@@ -43,8 +43,9 @@ import java.util.Set;
 
 /**
  * {@code faltung train}: trains a zoo model on a dataset and writes a run directory. With no
- * options it trains LeNet-5 on the embedded shapes for a few epochs (well under a minute on two
- * cores). Per epoch one summary line goes to stdout (and, on a terminal, a progress bar to
+ * options it trains LeNet-5 on the embedded shapes for four epochs (under a minute on two cores,
+ * about 94% test accuracy); with {@code --data mnist|fashion-mnist|DIR} the defaults become the
+ * Fashion-MNIST benchmark CNN ({@code fmnist-cnn}) for three epochs. Per epoch one summary line goes to stdout (and, on a terminal, a progress bar to
  * stderr); the last stdout line is one JSON object with the test metrics.
  */
 final class TrainCommand implements Command {
@@ -82,7 +83,8 @@ final class TrainCommand implements Command {
                   --model NAME        zoo model (lenet5 / fmnist-cnn); see 'faltung models'
                   --data D            shapes (the embedded 28x28 shapes, default), mnist, fashion-mnist, or a
                                       directory with the four MNIST-style IDX files
-                  --epochs E          total epochs, counting those already done when resuming (4 / 5)
+                  --epochs E          total epochs, counting those already done when resuming (4 / 3;
+                                      fmnist-cnn on Fashion-MNIST takes several minutes per epoch on 2 cores)
                   --batch B           mini-batch size (64)
                   --optimizer O       sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad (adam)
                   --lr L              learning rate (adam, adamw, rmsprop: 0.001; others 0.01)
@@ -271,7 +273,7 @@ final class TrainCommand implements Command {
         String data = merged.get("data", "shapes").trim();
         boolean embedded = data.isEmpty() || data.equals("shapes");
         String optimizer = OptimizerFactory.normalise(merged.get("optimizer", "adam"));
-        int epochs = merged.getInt("epochs", embedded ? 4 : 5);
+        int epochs = merged.getInt("epochs", embedded ? 4 : 3);
         int batch = merged.getInt("batch", 64);
         double lr = merged.getDouble("lr", OptimizerFactory.defaultLearningRate(optimizer));
         double valSplit = merged.getDouble("val-split", 0.1);
