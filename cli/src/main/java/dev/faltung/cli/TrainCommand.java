@@ -31,15 +31,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code faltung train}: trains a zoo model on a dataset and writes a run directory. With no
@@ -234,7 +237,7 @@ final class TrainCommand implements Command {
 
     private static Checkpoint readResume(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "--resume needs a checkpoint file "
+            throw new NoSuchFileException(file.toString(), null, "--resume needs a checkpoint file "
                     + "(RUN_DIR/last.safetensors or RUN_DIR/model.safetensors)");
         }
         return Checkpoint.read(file);
@@ -268,7 +271,7 @@ final class TrainCommand implements Command {
         for (Map.Entry<String, String> e : args.options().entrySet()) {
             v.put(e.getKey(), e.getValue());
         }
-        Args merged = Args.parse(v.entrySet().stream().flatMap(e -> java.util.stream.Stream.of("--" + e.getKey(),
+        Args merged = Args.parse(v.entrySet().stream().flatMap(e -> Stream.of("--" + e.getKey(),
                 e.getValue())).toList(), VALUED, Set.of());
         String data = merged.get("data", "shapes").trim();
         boolean embedded = data.isEmpty() || data.equals("shapes");
@@ -326,14 +329,14 @@ final class TrainCommand implements Command {
     }
 
     private static void checkCompatible(ModelInfo stored, ModelInfo now) {
-        if (!java.util.Arrays.equals(stored.inputShape(), now.inputShape())
+        if (!Arrays.equals(stored.inputShape(), now.inputShape())
                 || !stored.classNames().equals(now.classNames())) {
-            throw new IllegalArgumentException("the checkpoint was trained on " + java.util.Arrays.toString(
+            throw new IllegalArgumentException("the checkpoint was trained on " + Arrays.toString(
                     stored.inputShape()) + " images with classes " + stored.classNames() + ", but the data has "
-                    + java.util.Arrays.toString(now.inputShape()) + " with classes " + now.classNames());
+                    + Arrays.toString(now.inputShape()) + " with classes " + now.classNames());
         }
-        if (!java.util.Arrays.equals(stored.normalisation().mean(), now.normalisation().mean())
-                || !java.util.Arrays.equals(stored.normalisation().std(), now.normalisation().std())) {
+        if (!Arrays.equals(stored.normalisation().mean(), now.normalisation().mean())
+                || !Arrays.equals(stored.normalisation().std(), now.normalisation().std())) {
             throw new IllegalArgumentException("the training data differs from the checkpoint's run (its "
                     + "normalisation statistics do not match); resume with the same data");
         }

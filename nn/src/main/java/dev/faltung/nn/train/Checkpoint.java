@@ -2,7 +2,9 @@ package dev.faltung.nn.train;
 
 import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.Buffer;
+import dev.faltung.kernel.DType;
 import dev.faltung.nn.Module;
+import dev.faltung.nn.io.ElementType;
 import dev.faltung.nn.io.MalformedFileException;
 import dev.faltung.nn.io.NdArray;
 import dev.faltung.nn.io.SafeTensors;
@@ -130,8 +132,9 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
         Map<String, Tensor> state = new LinkedHashMap<>();
         for (Map.Entry<String, NdArray> e : optimizerState.entrySet()) {
             NdArray a = e.getValue();
-            state.put(e.getKey(), Tensor.of(a.toBuffer(a.type() == dev.faltung.nn.io.ElementType.FLOAT32
-                    ? dev.faltung.kernel.DType.FLOAT32 : dev.faltung.kernel.DType.FLOAT64), a.shape()));
+            // Keep each state tensor's stored precision: float64 step counts must not round to float32.
+            DType dtype = a.type() == ElementType.FLOAT32 ? DType.FLOAT32 : DType.FLOAT64;
+            state.put(e.getKey(), Tensor.of(a.toBuffer(dtype), a.shape()));
         }
         optimizer.loadState(state);
     }

@@ -6,6 +6,7 @@ import dev.faltung.kernel.DType;
 import dev.faltung.nn.Module;
 import dev.faltung.nn.data.Batch;
 import dev.faltung.nn.data.DataLoader;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -90,7 +91,7 @@ public final class Evaluator {
                     Tensor logits = model.forward(input);
                     if (logits.rank() != 2 || logits.size(0) != n) {
                         throw new IllegalArgumentException("Evaluator: model output has shape "
-                                + java.util.Arrays.toString(logits.shape()) + ", expected [" + n + ", classes]");
+                                + Arrays.toString(logits.shape()) + ", expected [" + n + ", classes]");
                     }
                     double[] lp = logits.logSoftmax(1).toDoubleArray();
                     int classes = logits.size(1);
