@@ -1,6 +1,7 @@
 package dev.faltung.cli;
 
 import dev.faltung.cli.bench.BenchCommand;
+import dev.faltung.cli.oracle.OracleCommand;
 import dev.faltung.kernel.Backends;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -17,8 +18,8 @@ public final class Main {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     public Main() {
-        for (Command c : List.<Command>of(new InfoCommand(), new BenchCommand(),
-                new dev.faltung.cli.oracle.OracleCommand())) {
+        for (Command c : List.<Command>of(new TrainCommand(), new EvalCommand(), new PredictCommand(),
+                new ModelsCommand(), new InfoCommand(), new BenchCommand(), new OracleCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -1,0 +1,129 @@
+package dev.faltung.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faltung.nn.io.NdArray;
+import dev.faltung.nn.train.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+    private static final List<String> REQUIRED_KEYS = List.of("test_accuracy", "test_loss", "train_images_per_sec",
+            "epochs", "seconds", "backend", "model", "parameters", "top5", "threads", "dtype", "run_dir", "seed");
+
+    private static CliRun train(Path out, String... extra) {
+        List<String> argv = new java.util.ArrayList<>(List.of("train", "--limit", "240", "--batch", "32",
+                "--threads", "2", "--out", out.toString()));
+        argv.addAll(List.of(extra));
+        return CliRun.of(argv.toArray(String[]::new));
+    }
+
+    @Test
+    void aQuickRunWritesTheRunDirectoryAndEndsStdoutWithTheResultJson(@TempDir Path dir) {
+        Path run = dir.resolve("run");
+        CliRun r = train(run, "--epochs", "1");
+        assertEquals(0, r.code(), r.toString());
+        for (String file : List.of("model.safetensors", "last.safetensors", "metrics.csv", "curves.png",
+                "confusion.png", "result.json")) {
+            assertTrue(Files.isRegularFile(run.resolve(file)), file + " missing; " + r);
+        }
+        Map<?, ?> json = r.json();
+        for (String key : REQUIRED_KEYS) {
+            assertTrue(json.containsKey(key), "JSON lacks '" + key + "': " + json);
+        }
+        assertEquals("lenet5", json.get("model"));
+        assertEquals(61_706L, json.get("parameters"));
+        assertEquals(1L, json.get("epochs"));
+        assertEquals(240L, json.get("test_images"));
+        assertTrue(r.number("test_accuracy") >= 0 && r.number("test_accuracy") <= 1);
+        assertTrue(r.number("train_images_per_sec") > 0);
+        assertTrue(r.out().contains("epoch 1/1  train loss"), "one summary line per epoch: " + r.out());
+    }
+
+    @Test
+    void metricsCsvHasOneRowPerEpoch(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        CliRun r = train(run, "--epochs", "2", "--val-split", "0.2");
+        assertEquals(0, r.code(), r.toString());
+        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("epoch,train_loss,train_acc,val_loss,val_acc,"), lines.get(0));
+        assertTrue(lines.get(2).startsWith("2,"), lines.get(2));
+    }
+
+    @Test
+    void evalOnTheWrittenCheckpointReproducesTheTestAccuracy(@TempDir Path dir) {
+        Path run = dir.resolve("run");
+        CliRun t = train(run, "--epochs", "1");
+        assertEquals(0, t.code(), t.toString());
+        CliRun e = CliRun.of("eval", "--checkpoint", run.resolve("model.safetensors").toString());
+        assertEquals(0, e.code(), e.toString());
+        assertEquals(t.number("test_accuracy"), e.number("test_accuracy"), 0.0);
+        assertEquals(t.number("test_loss"), e.number("test_loss"), 1e-12);
+        assertEquals(240.0, e.number("images"));
+
+        CliRun ensemble = CliRun.of("eval", "--checkpoint", run.resolve("model.safetensors") + ","
+                + run.resolve("last.safetensors"), "--tta", "shift=1");
+        assertEquals(0, ensemble.code(), ensemble.toString());
+        assertEquals(2.0, ensemble.number("ensemble"));
+        assertEquals(5.0, ensemble.number("tta_views"));
+    }
+
+    @Test
+    void resumingFromTheFirstEpochGivesTheWeightsOfAStraightTwoEpochRun(@TempDir Path dir) throws IOException {
+        Path straight = dir.resolve("straight");
+        Path split = dir.resolve("split");
+        String[] options = {"--augment", "translate=2,flip"};
+        assertEquals(0, train(straight, concat(options, "--epochs", "2")).code());
+        assertEquals(0, train(split, concat(options, "--epochs", "1")).code());
+        CliRun resumed = CliRun.of("train", "--resume", split.resolve("last.safetensors").toString(), "--epochs", "2");
+        assertEquals(0, resumed.code(), resumed.toString());
+
+        Checkpoint a = Checkpoint.read(straight.resolve("last.safetensors"));
+        Checkpoint b = Checkpoint.read(split.resolve("last.safetensors"));
+        assertEquals(2, b.state().epochsCompleted());
+        assertEquals(a.state().step(), b.state().step());
+        assertSameTensors("weights", a.weights(), b.weights());
+        assertSameTensors("optimizer state", a.optimizerState(), b.optimizerState());
+        assertEquals(a.state().history().get(1).trainLoss(), b.state().history().get(1).trainLoss(), 0.0);
+    }
+
+    @Test
+    void resumingRejectsOptionsThatWouldChangeTheRun(@TempDir Path dir) {
+        Path run = dir.resolve("run");
+        assertEquals(0, train(run, "--epochs", "1").code());
+        CliRun r = CliRun.of("train", "--resume", run.resolve("last.safetensors").toString(), "--epochs", "2",
+                "--lr", "0.5");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--lr cannot change when resuming"), r.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void assertSameTensors(String what, Map<String, NdArray> expected, Map<String, NdArray> actual) {
+        assertEquals(expected.keySet(), actual.keySet(), what + " names");
+        for (Map.Entry<String, NdArray> e : expected.entrySet()) {
+            NdArray x = e.getValue();
+            NdArray y = actual.get(e.getKey());
+            double[] xs = x.toDoubles();
+            double[] ys = y.toDoubles();
+            for (int i = 0; i < xs.length; i++) {
+                if (Double.doubleToRawLongBits(xs[i]) != Double.doubleToRawLongBits(ys[i])) {
+                    throw new AssertionError(what + " '" + e.getKey() + "' shape " + java.util.Arrays.toString(x.shape())
+                            + " differs first at index " + i + ": straight " + xs[i] + ", resumed " + ys[i]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.faltung.nn.train;
+
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * How a {@link Trainer} runs: {@code epochs} in total (a resumed run counts the epochs already
+ * done), early stopping after {@code patience} epochs without a better monitored accuracy (0
+ * turns it off), the learning rate of each 0-based epoch ({@code null} keeps the optimizer's
+ * rate), and how many batches a background thread prepares ahead (0 prepares them inline).
+ */
+public record TrainerOptions(int epochs, int patience, IntToDoubleFunction learningRate, int prefetch) {
+
+    public TrainerOptions {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("TrainerOptions: epochs " + epochs + " must not be negative");
+        }
+        if (patience < 0) {
+            throw new IllegalArgumentException("TrainerOptions: patience " + patience + " must not be negative");
+        }
+        if (prefetch < 0) {
+            throw new IllegalArgumentException("TrainerOptions: prefetch " + prefetch + " must not be negative");
+        }
+    }
+
+    /** {@code epochs} epochs at the optimizer's rate, no early stopping, two batches prefetched. */
+    public static TrainerOptions epochs(int epochs) {
+        return new TrainerOptions(epochs, 0, null, 2);
+    }
+}

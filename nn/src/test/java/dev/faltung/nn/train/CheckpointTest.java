@@ -1,0 +1,186 @@
+package dev.faltung.nn.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.faltung.autodiff.Tensor;
+import dev.faltung.nn.data.LabelledImages;
+import dev.faltung.nn.io.Json;
+import dev.faltung.nn.io.MalformedFileException;
+import dev.faltung.nn.io.NdArray;
+import dev.faltung.nn.io.SafeTensors;
+import dev.faltung.nn.layers.Conv2d;
+import dev.faltung.nn.layers.Dense;
+import dev.faltung.nn.layers.Flatten;
+import dev.faltung.nn.layers.Sequential;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+
+    private final LabelledImages train = TrainingFixtures.images(32, 0);
+    private final ModelInfo info = TrainingFixtures.info(train);
+
+    private static TrainingState someState() {
+        EpochMetrics m = new EpochMetrics(1, 2.1, 0.25, 1.9, 0.3, 0.8, 0.05, 1.5, 1000);
+        EpochMetrics noVal = new EpochMetrics(2, 1.7, 0.4, Double.NaN, Double.NaN, Double.NaN, 0.025, 1.4, 1100);
+        return new TrainingState(2, 12, 0.3, 1, 1, false, List.of(m, noVal));
+    }
+
+    private Path saved(Path dir, Sequential model) throws IOException {
+        MomentumSgd sgd = new MomentumSgd(model.namedParameters(), 0.05, 0.9);
+        model.namedParameters().values().forEach(p -> p.setGrad(Tensor.full(0.5, p.dtype(), p.shape())));
+        sgd.step();
+        Path file = dir.resolve("model.safetensors");
+        Checkpoint.save(file, model, sgd, info, someState());
+        return file;
+    }
+
+    @Test
+    void roundTripsWeightsOptimizerStateInfoAndProgress(@TempDir Path dir) throws IOException {
+        Sequential model = TrainingFixtures.model(1);
+        Path file = saved(dir, model);
+
+        Checkpoint c = Checkpoint.read(file);
+        assertEquals(info, c.info());
+        assertEquals(someState(), c.state());
+        assertEquals(model.namedParameters().keySet(), c.weights().keySet());
+        assertEquals(List.of("velocity.0.weight", "velocity.0.bias", "velocity.5.weight", "velocity.5.bias", "steps"),
+                List.copyOf(c.optimizerState().keySet()));
+
+        Sequential fresh = TrainingFixtures.model(2);
+        c.loadInto(fresh);
+        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+            assertArrayEquals(e.getValue().toFloatArray(), fresh.namedParameters().get(e.getKey()).toFloatArray(),
+                    "parameter " + e.getKey());
+        }
+        MomentumSgd sgd = new MomentumSgd(fresh.namedParameters(), 0.05, 0.9);
+        c.loadInto(sgd);
+        assertEquals(1.0, sgd.state().get("steps").item());
+        assertArrayEquals(Tensor.full(0.5, model.namedParameters().get("5.bias").dtype(), 10).toFloatArray(),
+                sgd.state().get("velocity.5.bias").toFloatArray());
+    }
+
+    @Test
+    void metadataIsStringToStringWithJsonValuesAsTheFormatRequires(@TempDir Path dir) throws IOException {
+        Path file = saved(dir, TrainingFixtures.model(1));
+        Map<String, String> meta = SafeTensors.read(file).metadata();
+        assertEquals(Checkpoint.FORMAT, meta.get("format"));
+        assertEquals("test-cnn", meta.get("model"));
+        assertEquals("[1,28,28]", meta.get("input_shape"));
+        assertEquals("2", meta.get("epoch"));
+        assertEquals("12", meta.get("step"));
+        assertEquals(2, ((List<?>) Json.parse(meta.get("history"))).size());
+        assertEquals("sgd", meta.get("optimizer"));
+        assertTrue(meta.get("optimizer_hyperparameters").contains("\"momentum\":0.9"), meta.toString());
+        assertTrue(meta.containsKey("rng") && meta.containsKey("seed") && meta.containsKey("normalisation"));
+    }
+
+    @Test
+    void loadingIntoAnotherArchitectureNamesTheTensorAndBothShapes(@TempDir Path dir) throws IOException {
+        Path file = saved(dir, TrainingFixtures.model(1));
+        Checkpoint c = Checkpoint.read(file);
+        Sequential wider = new Sequential(new Conv2d(1, 8, 3, 1), new Flatten(), new Dense(8 * 26 * 26, 10, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.loadInto(wider));
+        assertEquals("checkpoint tensor '0.weight' has shape [4, 1, 3, 3] but the model expects [8, 1, 3, 3]",
+                e.getMessage());
+
+        Sequential renamed = new Sequential(new Flatten(), new Conv2d(1, 4, 3, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> c.loadInto(renamed));
+        assertTrue(e.getMessage().startsWith("checkpoint has no tensor '1.weight' (expected shape [4, 1, 3, 3])"),
+                e.getMessage());
+
+        Sequential smaller = new Sequential(new Conv2d(1, 4, 3, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> c.loadInto(smaller));
+        assertEquals("checkpoint holds tensors the model does not have: [5.weight, 5.bias]", e.getMessage());
+    }
+
+    @Test
+    void aTruncatedCheckpointIsRejectedWithTheFileNamed(@TempDir Path dir) throws IOException {
+        Path file = saved(dir, TrainingFixtures.model(1));
+        byte[] bytes = Files.readAllBytes(file);
+        Path cut = dir.resolve("cut.safetensors");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length - 100));
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> Checkpoint.read(cut));
+        assertTrue(e.getMessage().contains("cut.safetensors"), e.getMessage());
+    }
+
+    @Test
+    void aHugeHeaderLengthIsRejectedBeforeAllocating(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("huge-header.safetensors");
+        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(Long.MAX_VALUE / 2).put("{}      ".getBytes(StandardCharsets.US_ASCII));
+        Files.write(file, b.array());
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> Checkpoint.read(file));
+        assertTrue(e.getMessage().contains("header"), e.getMessage());
+    }
+
+    @Test
+    void offsetsBeyondTheFileAreRejected(@TempDir Path dir) throws IOException {
+        String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1000000000],\"data_offsets\":[0,4000000000]},"
+                + "\"__metadata__\":{\"format\":\"" + Checkpoint.FORMAT + "\"}}";
+        while (header.length() % 8 != 0) {
+            header += " ";
+        }
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        Path file = dir.resolve("offsets.safetensors");
+        Files.write(file, b.array());
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> Checkpoint.read(file));
+        assertTrue(e.getMessage().contains("offsets.safetensors"), e.getMessage());
+    }
+
+    @Test
+    void aSafetensorsFileWithoutFaltungMetadataIsNotACheckpoint(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("plain.safetensors");
+        SafeTensors.write(file, Map.of("w", NdArray.ofFloats(new float[] {1, 2}, 2)), Map.of());
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> Checkpoint.read(file));
+        assertTrue(e.getMessage().contains("not a Faltung checkpoint"), e.getMessage());
+    }
+
+    @Test
+    void numpyAndTorchReadTheCheckpoint(@TempDir Path dir) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue(Files.isExecutable(python), "skipped: /usr/bin/python3 is not installed");
+        Process probe = new ProcessBuilder(python.toString(), "-c", "import numpy").redirectErrorStream(true).start();
+        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "skipped: /usr/bin/python3 has no numpy (apt-get install -y python3-numpy)");
+        Sequential model = TrainingFixtures.model(1);
+        Path file = saved(dir, model);
+        Path script = Path.of("src/test/python/read_checkpoint.py").toAbsolutePath();
+        Process p = new ProcessBuilder(python.toString(), script.toString(), file.toString(), "0.weight")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python timed out");
+        assertEquals(0, p.exitValue(), output);
+        String last = output.lines().reduce((a, b) -> b).orElse("");
+        Map<?, ?> read = (Map<?, ?>) Json.parse(last);
+        float[] w = model.namedParameters().get("0.weight").toFloatArray();
+        double sum = 0;
+        for (float v : w) {
+            sum += v;
+        }
+        assertEquals("test-cnn", read.get("model"));
+        assertEquals(2L, read.get("epoch"));
+        assertEquals(List.of(4L, 1L, 3L, 3L), read.get("shape"));
+        assertEquals(w[0], ((Number) read.get("first")).doubleValue(), 0.0, "first element read by numpy");
+        assertEquals(sum, ((Number) read.get("sum")).doubleValue(), 1e-6);
+        if (read.containsKey("torch_first")) {
+            assertEquals(w[0], ((Number) read.get("torch_first")).doubleValue(), 0.0, "first element read by torch");
+        }
+    }
+}
