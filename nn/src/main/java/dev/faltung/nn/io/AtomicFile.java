@@ -45,6 +45,7 @@ public final class AtomicFile {
                 out.flush();
                 channel.force(true); // the data must be on disk before the rename makes it visible
             }
+            keepOrdinaryPermissions(temp, absolute);
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -63,6 +64,20 @@ public final class AtomicFile {
     /** Atomically replaces (or creates) {@code target} with {@code bytes}. */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
+    }
+
+    /**
+     * A temporary file is created owner-only; the result should carry the permissions the target
+     * already has, or those of a freshly created file (rw-r--r--) when it is new.
+     */
+    private static void keepOrdinaryPermissions(Path temp, Path target) throws IOException {
+        if (!temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(temp, perms);
     }
 
     /** Makes the rename itself durable; not every platform can open a directory, which is fine. */

@@ -18,6 +18,18 @@ class AtomicFileTest {
     Path dir;
 
     @Test
+    void newFilesAreWorldReadableAndReplacementsKeepTheirPermissions() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "POSIX permissions are not supported on this file system");
+        Path f = dir.resolve("model.bin");
+        AtomicFile.write(f, new byte[] {1});
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFile.write(f, new byte[] {2});
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+
+    @Test
     void createsAndReplacesFiles() throws IOException {
         Path f = dir.resolve("sub/out.bin");
         AtomicFile.write(f, new byte[] {1, 2, 3});
