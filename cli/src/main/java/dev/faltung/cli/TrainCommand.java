@@ -9,7 +9,7 @@ import dev.faltung.nn.data.DataLoader;
 import dev.faltung.nn.data.Datasets;
 import dev.faltung.nn.data.LabelledImages;
 import dev.faltung.nn.data.Normalisation;
-import dev.faltung.nn.data.Seeds;
+import dev.faltung.nn.Seeds;
 import dev.faltung.nn.data.Split;
 import dev.faltung.nn.data.TrainTest;
 import dev.faltung.nn.io.AtomicFile;

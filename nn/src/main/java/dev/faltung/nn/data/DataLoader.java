@@ -1,5 +1,6 @@
 package dev.faltung.nn.data;
 
+import dev.faltung.nn.Seeds;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;

@@ -1,5 +1,6 @@
 package dev.faltung.nn.data;
 
+import dev.faltung.nn.Seeds;
 import java.util.List;
 import java.util.SplittableRandom;
 

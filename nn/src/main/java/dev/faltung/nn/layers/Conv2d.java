@@ -6,7 +6,7 @@ import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.DType;
 import dev.faltung.kernel.conv.ConvGeometry;
 import dev.faltung.nn.init.Init;
-import dev.faltung.nn.init.Seeds;
+import dev.faltung.nn.Seeds;
 import java.util.Arrays;
 
 /**

@@ -5,7 +5,7 @@ import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.DType;
 import dev.faltung.kernel.conv.ConvAlgorithm;
 import dev.faltung.nn.init.Init;
-import dev.faltung.nn.init.Seeds;
+import dev.faltung.nn.Seeds;
 import java.util.Arrays;
 
 /**

@@ -3,7 +3,7 @@ package dev.faltung.nn.layers;
 import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.DType;
 import dev.faltung.nn.init.Init;
-import dev.faltung.nn.init.Seeds;
+import dev.faltung.nn.Seeds;
 
 /**
  * Fully connected layer {@code y = x·Wᵀ + b}: input {@code [..., in]}, weight {@code [out, in]}

@@ -2,7 +2,7 @@ package dev.faltung.nn.layers;
 
 import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.DType;
-import dev.faltung.nn.init.Seeds;
+import dev.faltung.nn.Seeds;
 import java.util.Arrays;
 
 /**

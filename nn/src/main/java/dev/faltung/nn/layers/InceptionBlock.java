@@ -2,7 +2,7 @@ package dev.faltung.nn.layers;
 
 import dev.faltung.autodiff.ConvSpec;
 import dev.faltung.autodiff.Tensor;
-import dev.faltung.nn.init.Seeds;
+import dev.faltung.nn.Seeds;
 
 /**
  * The Inception module of Szegedy et al. 2015 (GoogLeNet, figure 2b): four parallel branches

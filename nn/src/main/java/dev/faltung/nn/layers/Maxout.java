@@ -1,7 +1,7 @@
 package dev.faltung.nn.layers;
 
 import dev.faltung.autodiff.Tensor;
-import dev.faltung.nn.init.Seeds;
+import dev.faltung.nn.Seeds;
 
 /**
  * Maxout unit of Goodfellow et al. 2013: {@code h_i(x) = max_{j<k} (x·W_ij + b_ij)} — each of

@@ -5,7 +5,7 @@ import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.conv.Padding;
 import dev.faltung.nn.Module;
 import dev.faltung.nn.init.Init;
-import dev.faltung.nn.init.Seeds;
+import dev.faltung.nn.Seeds;
 import dev.faltung.nn.layers.AdaptiveAvgPool2d;
 import dev.faltung.nn.layers.AvgPool2d;
 import dev.faltung.nn.layers.BatchNorm2d;

@@ -1,7 +1,7 @@
 package dev.faltung.nn.zoo;
 
 import dev.faltung.autodiff.Tensor;
-import dev.faltung.nn.init.Seeds;
+import dev.faltung.nn.Seeds;
 import dev.faltung.nn.layers.Conv1d;
 import dev.faltung.nn.layers.Dense;
 import dev.faltung.nn.layers.Dropout;

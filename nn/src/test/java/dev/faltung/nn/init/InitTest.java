@@ -1,5 +1,6 @@
 package dev.faltung.nn.init;
 
+import dev.faltung.nn.Seeds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

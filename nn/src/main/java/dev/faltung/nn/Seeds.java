@@ -1,4 +1,4 @@
-package dev.faltung.nn.data;
+package dev.faltung.nn;
 
 /**
  * Derives independent seeds from a base seed and a path of integers (epoch, sample index, ...),
