@@ -3,8 +3,8 @@ package dev.faltung.cli.bench;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import dev.faltung.nn.io.Json;
 
 /**
  * A flat-or-nested JSON object written on one line, keys in insertion order: the
@@ -29,59 +29,35 @@ final class JsonLine {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("{");
-        boolean first = true;
+        return Json.write(plain()).replace(",\"", ", \"").replace("\":", "\": ");
+    }
+
+    /** The fields with doubles rounded for display and nested lines as maps, ready for {@link Json}. */
+    private Map<String, Object> plain() {
+        Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : fields.entrySet()) {
-            if (!first) {
-                sb.append(", ");
-            }
-            first = false;
-            quote(sb, e.getKey());
-            sb.append(": ");
             Object v = e.getValue();
-            if (v == null) {
-                sb.append("null");
-            } else if (v instanceof String s) {
-                quote(sb, s);
+            if (v instanceof JsonLine nested) {
+                v = nested.plain();
             } else if (v instanceof Double || v instanceof Float) {
-                double d = ((Number) v).doubleValue();
-                sb.append(Double.isFinite(d) ? number(d) : "null");
-            } else {
-                sb.append(v);
+                v = number(((Number) v).doubleValue());
             }
+            out.put(e.getKey(), v);
         }
-        return sb.append('}').toString();
+        return out;
     }
 
-    /** Whole numbers (FLOP counts) exactly; others to six significant digits, as timings are no more precise. */
-    private static String number(double d) {
+    /**
+     * Whole numbers (FLOP counts) exactly; others to six significant digits, as timings are no
+     * more precise; non-finite as null, since JSON has no NaN.
+     */
+    private static Object number(double d) {
+        if (!Double.isFinite(d)) {
+            return null;
+        }
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return Long.toString((long) d);
+            return (long) d;
         }
-        BigDecimal b = new BigDecimal(d).round(SIX_DIGITS).stripTrailingZeros();
-        double a = Math.abs(d);
-        return a == 0 || (a >= 1e-6 && a < 1e15) ? b.toPlainString() : b.toString();
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        return new BigDecimal(d).round(SIX_DIGITS).doubleValue();
     }
 }

@@ -1,5 +1,6 @@
 package dev.faltung.nn.train;
 
+import dev.faltung.nn.optim.Sgd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,12 +42,17 @@ class CheckpointTest {
     }
 
     private Path saved(Path dir, Sequential model) throws IOException {
-        MomentumSgd sgd = new MomentumSgd(model.namedParameters(), 0.05, 0.9);
+        Sgd sgd = Sgd.momentum(model.namedParameters(), 0.05, 0.9);
         model.namedParameters().values().forEach(p -> p.setGrad(Tensor.full(0.5, p.dtype(), p.shape())));
         sgd.step();
         Path file = dir.resolve("model.safetensors");
         Checkpoint.save(file, model, sgd, info, someState());
         return file;
+    }
+
+    private static List<String> sgdStateNames() {
+        return List.of("lr", "step.0.weight", "step.0.bias", "step.5.weight", "step.5.bias",
+                "momentum_buffer.0.weight", "momentum_buffer.0.bias", "momentum_buffer.5.weight", "momentum_buffer.5.bias");
     }
 
     @Test
@@ -58,8 +64,7 @@ class CheckpointTest {
         assertEquals(info, c.info());
         assertEquals(someState(), c.state());
         assertEquals(model.namedParameters().keySet(), c.weights().keySet());
-        assertEquals(List.of("velocity.0.weight", "velocity.0.bias", "velocity.5.weight", "velocity.5.bias", "steps"),
-                List.copyOf(c.optimizerState().keySet()));
+        assertEquals(sgdStateNames(), List.copyOf(c.optimizerState().keySet()));
 
         Sequential fresh = TrainingFixtures.model(2);
         c.loadInto(fresh);
@@ -67,11 +72,11 @@ class CheckpointTest {
             assertArrayEquals(e.getValue().toFloatArray(), fresh.namedParameters().get(e.getKey()).toFloatArray(),
                     "parameter " + e.getKey());
         }
-        MomentumSgd sgd = new MomentumSgd(fresh.namedParameters(), 0.05, 0.9);
+        Sgd sgd = Sgd.momentum(fresh.namedParameters(), 0.05, 0.9);
         c.loadInto(sgd);
-        assertEquals(1.0, sgd.state().get("steps").item());
+        assertEquals(1.0, sgd.state().get("step.5.bias").item());
         assertArrayEquals(Tensor.full(0.5, model.namedParameters().get("5.bias").dtype(), 10).toFloatArray(),
-                sgd.state().get("velocity.5.bias").toFloatArray());
+                sgd.state().get("momentum_buffer.5.bias").toFloatArray());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.faltung.nn.train;
 
+import dev.faltung.nn.optim.Sgd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,13 +23,13 @@ class TrainerTest {
     private final LabelledImages train = TrainingFixtures.images(96, 0);
     private final LabelledImages validation = TrainingFixtures.images(40, 1);
 
-    private Trainer trainer(Sequential model, MomentumSgd sgd, TrainerOptions options) {
+    private Trainer trainer(Sequential model, Sgd sgd, TrainerOptions options) {
         return new Trainer(model, sgd, TrainingFixtures.trainLoader(train),
                 TrainingFixtures.evalLoader(validation, train), options);
     }
 
-    private static MomentumSgd sgd(Sequential model) {
-        return new MomentumSgd(model.namedParameters(), 0.05, 0.9);
+    private static Sgd sgd(Sequential model) {
+        return Sgd.momentum(model.namedParameters(), 0.05, 0.9);
     }
 
     private static void assertSameWeights(Sequential expected, Sequential actual) {
@@ -54,7 +55,7 @@ class TrainerTest {
 
         Path checkpoint = dir.resolve("epoch1.safetensors");
         Sequential first = TrainingFixtures.model(3);
-        MomentumSgd firstSgd = sgd(first);
+        Sgd firstSgd = sgd(first);
         TrainerOptions oneEpoch = new TrainerOptions(1, 0, options.learningRate(), 0);
         TrainingState afterOne = trainer(first, firstSgd, oneEpoch).fit(TrainingListener.NONE);
         Checkpoint.save(checkpoint, first, firstSgd, TrainingFixtures.info(train), afterOne);
@@ -62,7 +63,7 @@ class TrainerTest {
         // Same seed (dropout seeds are part of the architecture), scrambled weights: the checkpoint must overwrite them.
         Sequential resumed = TrainingFixtures.model(3);
         resumed.namedParameters().values().forEach(p -> p.buffer().set(0, 42.0));
-        MomentumSgd resumedSgd = sgd(resumed);
+        Sgd resumedSgd = sgd(resumed);
         Checkpoint c = Checkpoint.read(checkpoint);
         c.loadInto(resumed);
         c.loadInto(resumedSgd);
@@ -94,7 +95,7 @@ class TrainerTest {
     void learnsTheShapesWellAboveChance() throws IOException {
         LabelledImages bigger = TrainingFixtures.images(600, 0);
         Sequential model = TrainingFixtures.model(1);
-        Trainer t = new Trainer(model, new MomentumSgd(model.namedParameters(), 0.05, 0.9),
+        Trainer t = new Trainer(model, Sgd.momentum(model.namedParameters(), 0.05, 0.9),
                 TrainingFixtures.trainLoader(bigger), TrainingFixtures.evalLoader(validation, bigger),
                 TrainerOptions.epochs(3));
         TrainingState end = t.fit(TrainingListener.NONE);
