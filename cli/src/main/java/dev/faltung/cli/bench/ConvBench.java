@@ -33,7 +33,7 @@ final class ConvBench {
                                       [--repeat R] [--warmup W] [--warmup-ms MS]
               Times a convolution of input [N,C,H,W] with K filters of R×S (square stride and
               symmetric padding): W untimed runs (and more until MS milliseconds have passed,
-              so the JIT has compiled the kernels), then R timed runs (defaults W=3, MS=0, R=10).
+              so the JIT has compiled the kernels), then R timed runs (defaults W=3, MS=2000, R=10).
               --algo direct|im2col|fft|winograd|auto (default auto; winograd needs 3×3, stride 1).
               --backward adds the backward-data and backward-filter passes to every run.
               The last line is one JSON object with median_ms, min_ms, mean_ms, gflops (forward
@@ -90,7 +90,7 @@ final class ConvBench {
         DType dtype = BenchBackend.dtype(args);
         int warmup = BenchCommand.count(args, "warmup", 3, 0);
         int repeats = BenchCommand.count(args, "repeat", 10, 1);
-        int warmupMillis = BenchCommand.count(args, "warmup-ms", 0, 0);
+        int warmupMillis = BenchCommand.count(args, "warmup-ms", 2000, 0);
         BenchBackend target = BenchBackend.select(args, err);
         Kernels kernels = target.kernels();
 

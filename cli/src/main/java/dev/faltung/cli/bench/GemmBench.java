@@ -24,7 +24,7 @@ final class GemmBench {
                                       [--repeat R] [--warmup W] [--warmup-ms MS]
               Times C = A·B for n×n matrices: W untimed runs (and more until MS milliseconds
               have passed, so the JIT has compiled the kernels), then R timed runs (defaults
-              W=3, MS=0, R=10).
+              W=3, MS=2000, R=10).
               Prints a summary, then as the last line one JSON object with median_ms, min_ms,
               mean_ms, gflops (2n³ FLOP at the median time), backend, threads, dtype, n, repeats.""";
 
@@ -53,7 +53,7 @@ final class GemmBench {
         DType dtype = BenchBackend.dtype(args);
         int warmup = BenchCommand.count(args, "warmup", 3, 0);
         int repeats = BenchCommand.count(args, "repeat", 10, 1);
-        int warmupMillis = BenchCommand.count(args, "warmup-ms", 0, 0);
+        int warmupMillis = BenchCommand.count(args, "warmup-ms", 2000, 0);
         BenchBackend target = BenchBackend.select(args, err);
 
         Buffer a = RandomData.uniform(dtype, n * n, 1);

@@ -66,7 +66,7 @@ class BenchCommandTest {
 
     @Test
     void gemmEndsWithOneJsonObjectWithTimingsAndTwoNCubedFlops() throws Exception {
-        Run r = faltung("bench", "gemm", "--n", "12", "--backend", "reference", "--repeat", "3", "--warmup", "1");
+        Run r = faltung("bench", "gemm", "--n", "12", "--backend", "reference", "--repeat", "3", "--warmup", "1", "--warmup-ms", "0");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> json = r.lastLineJson();
         assertEquals("gemm", json.get("bench"));
@@ -78,7 +78,7 @@ class BenchCommandTest {
     void convAutoForwardBackwardNamesTheChosenAlgorithmPerDirectionAndCountsThreeForwards() throws Exception {
         String shape = "2,3,7,7,4,3,3,1,1";
         Run r = faltung("bench", "conv", "--shape", shape, "--backward", "--backend", "reference",
-                "--repeat", "2", "--warmup", "1");
+                "--repeat", "2", "--warmup", "1", "--warmup-ms", "0");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> json = r.lastLineJson();
         assertEquals("conv", json.get("bench"));
@@ -101,7 +101,7 @@ class BenchCommandTest {
     void convWithAConcreteAlgorithmReportsThatAlgorithm() throws Exception {
         for (String algo : List.of("direct", "im2col", "fft", "winograd")) {
             Run r = faltung("bench", "conv", "--shape", "1,2,6,6,3,3,3,1,0", "--algo", algo,
-                    "--backend", "reference", "--repeat", "1", "--warmup", "0");
+                    "--backend", "reference", "--repeat", "1", "--warmup", "0", "--warmup-ms", "0");
             assertEquals(0, r.code(), () -> algo + ": " + r.err());
             Map<String, Object> json = r.lastLineJson();
             assertEquals(algo, json.get("requested"));
@@ -147,7 +147,7 @@ class BenchCommandTest {
     @Test
     void anAlgorithmThatDoesNotApplyFailsWithTheReasonAndNoResult() throws Exception {
         Run r = faltung("bench", "conv", "--shape", "1,1,8,8,1,5,5,1,0", "--algo", "winograd", "--backend", "reference",
-                "--repeat", "1", "--warmup", "0");
+                "--repeat", "1", "--warmup", "0", "--warmup-ms", "0");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("winograd"), r.err());
         assertEquals("", r.out());
