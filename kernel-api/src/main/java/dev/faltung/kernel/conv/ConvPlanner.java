@@ -149,7 +149,10 @@ public final class ConvPlanner {
         List<ConvAlgorithm> applicable = new java.util.ArrayList<>();
         for (ConvAlgorithm a : CANDIDATES) {
             Optional<String> why = Convolutions.implementation(a, g).whyNotApplicable(g, key.direction());
-            if (a == ConvAlgorithm.WINOGRAD && key.direction() == ConvDirection.BACKWARD_FILTER && why.isEmpty()) {
+            // The shared Winograd delegates backward filter to im2col, so the rules never pick it;
+            // timing still tries it, since a backend may implement it (the SIMD backend does).
+            if (mode == Mode.HEURISTIC && a == ConvAlgorithm.WINOGRAD
+                    && key.direction() == ConvDirection.BACKWARD_FILTER && why.isEmpty()) {
                 why = Optional.of("winograd backward filter delegates to im2col");
             }
             if (why.isPresent()) skipped.put(a, why.get());

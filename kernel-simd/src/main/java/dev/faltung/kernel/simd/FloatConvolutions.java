@@ -7,7 +7,9 @@ import dev.faltung.kernel.conv.ConvGeometry;
  * This backend's float32 convolution algorithms, by {@link ConvAlgorithm}: IM2COL lowers whole
  * chunks of images to one GEMM ({@link FloatLoweredConvolution}), DIRECT vectorises the loop
  * nest along output rows ({@link FloatDirectConvolution}, stride 1), FFT transforms tiles in
- * float lanes ({@link FloatFftConvolution}; backward passes at stride 1). Each method returns false when it has no
+ * float lanes ({@link FloatFftConvolution}; backward passes at stride 1), WINOGRAD is F(4×4, 3×3)
+ * with vectorised transforms ({@link FloatWinogradConvolution}, backward filter included, where
+ * the shared implementation delegates that to IM2COL). Each method returns false when it has no
  * implementation for the algorithm and geometry, and the caller then runs the shared one.
  * Buffers are already checked. Thread-safe.
  */
@@ -16,6 +18,7 @@ final class FloatConvolutions {
     private final FloatLoweredConvolution lowered;
     private final FloatDirectConvolution direct;
     private final FloatFftConvolution fft;
+    private final FloatWinogradConvolution winograd;
 
     FloatConvolutions(WorkerPool pool, FloatGemm gemm) {
         this(pool, gemm, FloatLoweredConvolution.COLS_BUDGET);
@@ -26,6 +29,7 @@ final class FloatConvolutions {
         this.lowered = new FloatLoweredConvolution(pool, gemm, colsBudget);
         this.direct = new FloatDirectConvolution(pool, lowered);
         this.fft = new FloatFftConvolution(pool, lowered);
+        this.winograd = new FloatWinogradConvolution(pool, gemm);
     }
 
     boolean forward(ConvAlgorithm a, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
@@ -37,7 +41,8 @@ final class FloatConvolutions {
             }
             case FFT -> fft.forward(g, x, w, bias, y);
             case WINOGRAD -> {
-                return false;
+                if (!FloatWinogradConvolution.applies(g)) return false;
+                winograd.forward(g, x, w, bias, y);
             }
             case AUTO -> throw new IllegalArgumentException("conv: AUTO must be resolved first");
         }
@@ -56,7 +61,8 @@ final class FloatConvolutions {
                 fft.backwardData(g, dy, w, dx);
             }
             case WINOGRAD -> {
-                return false;
+                if (!FloatWinogradConvolution.appliesBackwardData(g)) return false;
+                winograd.backwardData(g, dy, w, dx);
             }
             case AUTO -> throw new IllegalArgumentException("conv: AUTO must be resolved first");
         }
@@ -75,7 +81,8 @@ final class FloatConvolutions {
                 fft.backwardFilter(g, x, dy, dw, dbias);
             }
             case WINOGRAD -> {
-                return false;
+                if (!FloatWinogradConvolution.applies(g)) return false;
+                winograd.backwardFilter(g, x, dy, dw, dbias, lowered);
             }
             case AUTO -> throw new IllegalArgumentException("conv: AUTO must be resolved first");
         }

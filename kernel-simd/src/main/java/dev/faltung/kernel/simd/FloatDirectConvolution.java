@@ -117,14 +117,10 @@ final class FloatDirectConvolution {
                     float bk = bias == null ? 0f : bias[k];
                     int dst = (n * g.k() + k) * g.outH() * g.outW();
                     for (int oy = 0; oy < g.outH(); oy++) {
-                        int src = j * span + oy * lay.wp;
-                        if (bias == null) {
-                            System.arraycopy(out, src, y, dst + oy * g.outW(), g.outW());
-                        } else {
-                            for (int ox = 0; ox < g.outW(); ox++) {
-                                y[dst + oy * g.outW() + ox] = out[src + ox] + bk;
-                            }
-                        }
+                        System.arraycopy(out, j * span + oy * lay.wp, y, dst + oy * g.outW(), g.outW());
+                    }
+                    if (bias != null) {
+                        FloatLoweredConvolution.addBias(y, dst, g.outH() * g.outW(), bk);
                     }
                 }
             }

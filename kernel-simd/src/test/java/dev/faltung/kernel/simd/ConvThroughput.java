@@ -11,7 +11,7 @@ import java.util.Random;
 
 /**
  * Timing harness for the float32 convolutions (not a test): per shape and algorithm, the median
- * milliseconds of forward and of forward + backward data + backward filter, plus AUTO's choices.
+ * milliseconds of forward, backward data, backward filter, and of the three in sequence, plus AUTO's choices.
  * Run from the repository root after {@code mvn -pl kernel-simd -am test-compile}:
  * {@code java --add-modules jdk.incubator.vector -Dfaltung.threads=2 -cp kernel-simd/target/classes:kernel-simd/target/test-classes:kernel-api/target/classes
  * dev.faltung.kernel.simd.ConvThroughput [shape-name-filter] [algorithms]}. The PyTorch side is
@@ -43,8 +43,8 @@ public final class ConvThroughput {
         String filter = args.length > 0 ? args[0] : "";
         String algs = args.length > 1 ? args[1] : "direct,im2col,fft,winograd,auto";
         SimdKernels kernels = new SimdKernels(WorkerPool.configuredThreads());
-        System.out.printf(Locale.ROOT, "threads=%d%n%-14s %-9s %10s %10s%n", kernels.threads(), "shape", "algorithm",
-                "fwd ms", "fwd+bwd ms");
+        System.out.printf(Locale.ROOT, "threads=%d%n%-14s %-9s %10s %10s %10s %10s%n", kernels.threads(), "shape",
+                "algorithm", "fwd ms", "bwd-data", "bwd-filter", "fwd+bwd ms");
         for (Shape sh : SHAPES) {
             if (!sh.name().contains(filter)) continue;
             ConvGeometry g = sh.geometry();
@@ -71,6 +71,8 @@ public final class ConvThroughput {
                     kernels.convBackwardFilter(ba, g, x, dy, dw, db);
                 };
                 double f = time(fwd), fb = time(all);
+                double bd = time(() -> kernels.convBackwardData(ba, g, dy, w, dx));
+                double bf = time(() -> kernels.convBackwardFilter(ba, g, x, dy, dw, db));
                 String chosen = "";
                 if (a == ConvAlgorithm.AUTO) {
                     StringBuilder sb = new StringBuilder();
@@ -80,7 +82,8 @@ public final class ConvThroughput {
                     }
                     chosen = "  (" + sb.toString().trim() + ")";
                 }
-                System.out.printf(Locale.ROOT, "%-14s %-9s %10.2f %10.2f%s%n", sh.name(), a.label(), f, fb, chosen);
+                System.out.printf(Locale.ROOT, "%-14s %-9s %10.2f %10.2f %10.2f %10.2f%s%n", sh.name(), a.label(),
+                        f, bd, bf, fb, chosen);
             }
         }
     }

@@ -34,12 +34,27 @@ class FloatConvolutionsTest {
         new ConvGeometry(2, 2, 6, 6, 3, 2, 2, 1, 1, 2, 2, 2, 2, 1, 1, 1),
         new ConvGeometry(3, 6, 19, 21, 9, 7, 6, 1, 1, 3, 3, 2, 3, 1, 1, 3),
         new ConvGeometry(2, 3, 23, 20, 4, 11, 11, 4, 3, 0, 1, 2, 0, 1, 1, 1),
+        new ConvGeometry(3, 4, 13, 9, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),
+        new ConvGeometry(2, 5, 19, 22, 3, 3, 3, 1, 1, 0, 2, 3, 1, 1, 1, 1),
     };
 
-    private static final ConvAlgorithm[] SPECIALISED = {ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT};
+    private static final ConvAlgorithm[] SPECIALISED = {
+        ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT, ConvAlgorithm.WINOGRAD};
 
     /** One computation of one direction: expected values, magnitudes and the error constant. */
-    private record Case(String what, double[] want, double[] magnitude, float[] got, double gamma) {
+    private record Case(String what, double[] want, double[] magnitude, float[] got, double gamma, double floor) {
+    }
+
+    /**
+     * Winograd's bound is not elementwise in Σ|w||x| but in the largest input and weight:
+     * {@code (n + 6)·u·n·max|x|·max|w|·a²} with {@code n} the channels summed (see {@link FloatWinogradConvolution}).
+     */
+    private static double winogradFloor(ConvAlgorithm a, int n, float[] in, float[] w) {
+        if (a != ConvAlgorithm.WINOGRAD) return 0;
+        double mx = 0, mw = 0;
+        for (float v : in) mx = Math.max(mx, Math.abs(v));
+        for (float v : w) mw = Math.max(mw, Math.abs(v));
+        return (n + 6) * U * n * mx * mw * FloatWinogradConvolution.AMPLIFICATION;
     }
 
     @Test
@@ -109,7 +124,8 @@ class FloatConvolutionsTest {
                 bias == null ? null : Oracle.widen(bias), want);
         Oracle.REFERENCE.convForward(ConvAlgorithm.DIRECT, g, abs(x), abs(w), bias == null ? null : abs(bias), mag);
         int n = g.cPerGroup() * g.r() * g.s();
-        return new Case("conv forward " + tag, Oracle.doubles(want), Oracle.doubles(mag), y, gamma(a, n + 1, g));
+        return new Case("conv forward " + tag, Oracle.doubles(want), Oracle.doubles(mag), y, gamma(a, n + 1, g),
+                winogradFloor(a, g.cPerGroup(), x, w));
     }
 
     private static Case backwardDataCase(String tag, ConvAlgorithm a, ConvGeometry g, float[] dy, float[] w, float[] dx) {
@@ -117,7 +133,8 @@ class FloatConvolutionsTest {
         Oracle.REFERENCE.convBackwardData(ConvAlgorithm.DIRECT, g, Oracle.widen(dy), Oracle.widen(w), want);
         Oracle.REFERENCE.convBackwardData(ConvAlgorithm.DIRECT, g, abs(dy), abs(w), mag);
         int n = g.kPerGroup() * g.r() * g.s() + g.r() * g.s() + 1;
-        return new Case("conv backward data " + tag, Oracle.doubles(want), Oracle.doubles(mag), dx, gamma(a, n, g));
+        return new Case("conv backward data " + tag, Oracle.doubles(want), Oracle.doubles(mag), dx, gamma(a, n, g),
+                winogradFloor(a, g.kPerGroup(), dy, w));
     }
 
     private static List<Case> backwardFilterCases(String tag, ConvAlgorithm a, ConvGeometry g, float[] x, float[] dy,
@@ -129,10 +146,15 @@ class FloatConvolutionsTest {
         int p = g.outH() * (g.w() + g.padLeft() + g.padRight());
         int n = g.n() * p + 64;
         List<Case> cases = new ArrayList<>();
-        cases.add(new Case("conv backward filter dw " + tag, Oracle.doubles(want), Oracle.doubles(mag), dw, gamma(a, n, g)));
+        if (a == ConvAlgorithm.WINOGRAD) {
+            // Adjoint Winograd: each tile's term amplified by a², then N·T tiles summed.
+            int tiles = g.n() * ((g.outH() + 3) / 4) * ((g.outW() + 3) / 4 + 1);
+            n = (int) FloatWinogradConvolution.AMPLIFICATION + tiles + 64;
+        }
+        cases.add(new Case("conv backward filter dw " + tag, Oracle.doubles(want), Oracle.doubles(mag), dw, gamma(a, n, g), 0));
         if (db != null) {
             cases.add(new Case("conv backward filter dbias " + tag, Oracle.doubles(wantDb), Oracle.doubles(magDb), db,
-                    (p + 64 + g.n()) * U));
+                    (p + 64 + g.n()) * U, 0));
         }
         return cases;
     }
@@ -153,7 +175,7 @@ class FloatConvolutionsTest {
         boolean normwise = c.what().contains("FFT");
         double normFloor = normwise ? FloatFftConvolution.ERROR_FACTOR * U * floor : 0;
         for (int i = 0; i < c.want().length; i++) {
-            double bound = c.gamma() * c.magnitude()[i] + normFloor + 1e-30;
+            double bound = c.gamma() * c.magnitude()[i] + normFloor + c.floor() + 1e-30;
             double e = c.want()[i], a = c.got()[i];
             if (!(Math.abs(a - e) <= bound + U * Math.abs(e))) {
                 fail(c.what() + ": first mismatch at index " + i + ": expected " + e + ", got " + a
