@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * Resolves {@link ConvAlgorithm#AUTO} to a concrete algorithm per (backend, geometry, dtype,
  * direction) and caches the choice for the life of the planner. In {@link Mode#BENCHMARK} (the
  * default, like cuDNN's "find") it runs every applicable algorithm through the backend's own
- * conv kernels on scratch buffers of the right sizes (a run under 50 ms up to three times, for
- * warm-up) and keeps the fastest; in {@link Mode#HEURISTIC} it applies fixed rules, so
+ * conv kernels on scratch buffers of the right sizes (a run under 250 ms up to three times, keeping
+ * the fastest, against warm-up and noise) and keeps the fastest; in {@link Mode#HEURISTIC} it applies fixed rules, so
  * the choice is deterministic. The shared planner's mode comes from the system property
  * {@code faltung.conv.auto} ({@code benchmark} or {@code heuristic}). Algorithms that do not apply
  * (Winograd off 3×3 stride 1) are skipped with their reason. Every choice and each timing is logged
@@ -68,8 +68,11 @@ public final class ConvPlanner {
 
     /** Timed runs per candidate at most; runs after the first happen only while it stays fast. */
     private static final int TIMED_RUNS = 3;
-    /** Runs shorter than this are repeated: cheap to redo, and most distorted by warm-up. */
-    private static final long REPEAT_BELOW_NANOS = 50_000_000L;
+    /**
+     * Runs shorter than this are repeated, keeping the fastest: a single run is distorted by
+     * JIT warm-up and by other load on the machine, and the choice is cached for the process.
+     */
+    private static final long REPEAT_BELOW_NANOS = 250_000_000L;
 
     private static volatile ConvPlanner shared;
 

@@ -15,17 +15,17 @@ import jdk.incubator.vector.VectorSpecies;
  * away). That suits few channels and large planes (LeNet's first layer: C = 1), where a
  * patch matrix would be all copying and no arithmetic.
  * <ul>
- *   <li>forward: 4 output channels × 2 vectors of accumulators per step, weights broadcast;</li>
+ *   <li>forward: 4 output channels × 3 vectors of accumulators per step, weights broadcast;</li>
  *   <li>backward data: a forward convolution of {@code dy} with the flipped kernel, channel axes
  *       swapped and padding {@code (R-1)·dh - pad} (needs {@code pad ≤ (R-1)·dh} on every side);</li>
  *   <li>backward filter: per weight, the dot product of a flattened {@code dy} plane (zeroed past
- *       {@code outW} in each row) with the shifted padded input, in float lanes per image and in
- *       double across images, in image order.</li>
+ *       {@code outW} in each row) with the shifted padded input, in float lanes carried across
+ *       images in order, the lanes added at the end.</li>
  * </ul>
  * Tasks split images and output channels, never a sum, so results do not depend on the thread
  * count. Float32 error ({@code u = 2⁻²⁴}, {@code n = C/G·R·S}): forward {@code ≤ (n + 1)·u·(Σ|w||x| + |b|)};
  * backward data {@code ≤ (K/G·R·S + 1)·u·Σ|w||dy|}; backward filter
- * {@code ≤ (P/L + L + N)·u·Σ|dy||x|} ({@code P = outH·Wp}, {@code L} lanes). Thread-safe.
+ * {@code ≤ (N·P/L + L)·u·Σ|dy||x|} ({@code P = outH·Wp}, {@code L} lanes). Thread-safe.
  */
 final class FloatDirectConvolution {
 
@@ -33,6 +33,8 @@ final class FloatDirectConvolution {
     private static final int L = SPECIES.length();
     /** Output channels computed together, sharing each input load. */
     private static final int KB = 4;
+    /** Flat outputs per step of the forward kernel: three vectors. */
+    private static final int STEP = 3 * L;
 
     private final WorkerPool pool;
     private final FloatLoweredConvolution lowered;
@@ -59,8 +61,8 @@ final class FloatDirectConvolution {
         static Layout of(ConvGeometry g) {
             int hp = g.h() + g.padTop() + g.padBottom(), wp = g.w() + g.padLeft() + g.padRight();
             int flat = g.outH() * wp;
-            // Slack past the plane: vector blocks past the last output read up to 2L beyond it.
-            int plane = hp * wp + (g.s() - 1) * g.dilationW() + 2 * L;
+            // Slack past the plane: vector blocks past the last output read up to STEP beyond it.
+            int plane = hp * wp + (g.s() - 1) * g.dilationW() + STEP;
             return new Layout(hp, wp, flat, plane);
         }
     }
@@ -97,7 +99,7 @@ final class FloatDirectConvolution {
         int[] offsets = tapOffsets(g, lay.wp);
         int items = g.n() * blocks;
         int tasks = Math.min(pool.threads(), items);
-        int span = (lay.flat + 2 * L - 1) / (2 * L) * (2 * L);
+        int span = (lay.flat + STEP - 1) / STEP * STEP;
         pool.run(tasks, t -> {
             int from = (int) ((long) items * t / tasks), to = (int) ((long) items * (t + 1) / tasks);
             ConvScratch scratch = ConvScratch.get();
@@ -140,13 +142,15 @@ final class FloatDirectConvolution {
 
     /**
      * {@code out[j][i] = Σ_c Σ_tap wr[c][tap][j]·planes[c][i + offset[tap]]} for {@code j < KB},
-     * {@code i < span} (a multiple of 2L).
+     * {@code i < span} (a multiple of {@link #STEP}): 4 channels × 3 vectors of accumulators, so
+     * each tap costs 3 loads and 4 broadcasts for 12 multiply-adds.
      */
     private static void block(float[] planes, int plane, int channels, float[] wr, int wOff, int[] offsets,
                               int span, float[] out) {
         int taps = offsets.length;
-        for (int i = 0; i < span; i += 2 * L) {
-            FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        for (int i = 0; i < span; i += STEP) {
+            FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
+            FloatVector c0 = a0, c1 = a0, c2 = a0, d0 = a0, d1 = a0, d2 = a0;
             int wi = wOff;
             for (int c = 0; c < channels; c++) {
                 int base = c * plane + i;
@@ -154,28 +158,37 @@ final class FloatDirectConvolution {
                     int at = base + offsets[t];
                     FloatVector x0 = FloatVector.fromArray(SPECIES, planes, at);
                     FloatVector x1 = FloatVector.fromArray(SPECIES, planes, at + L);
+                    FloatVector x2 = FloatVector.fromArray(SPECIES, planes, at + 2 * L);
                     FloatVector wv = FloatVector.broadcast(SPECIES, wr[wi]);
                     a0 = x0.fma(wv, a0);
                     a1 = x1.fma(wv, a1);
+                    a2 = x2.fma(wv, a2);
                     wv = FloatVector.broadcast(SPECIES, wr[wi + 1]);
                     b0 = x0.fma(wv, b0);
                     b1 = x1.fma(wv, b1);
+                    b2 = x2.fma(wv, b2);
                     wv = FloatVector.broadcast(SPECIES, wr[wi + 2]);
                     c0 = x0.fma(wv, c0);
                     c1 = x1.fma(wv, c1);
+                    c2 = x2.fma(wv, c2);
                     wv = FloatVector.broadcast(SPECIES, wr[wi + 3]);
                     d0 = x0.fma(wv, d0);
                     d1 = x1.fma(wv, d1);
+                    d2 = x2.fma(wv, d2);
                 }
             }
             a0.intoArray(out, i);
             a1.intoArray(out, i + L);
+            a2.intoArray(out, i + 2 * L);
             b0.intoArray(out, span + i);
             b1.intoArray(out, span + i + L);
+            b2.intoArray(out, span + i + 2 * L);
             c0.intoArray(out, 2 * span + i);
             c1.intoArray(out, 2 * span + i + L);
+            c2.intoArray(out, 2 * span + i + 2 * L);
             d0.intoArray(out, 3 * span + i);
             d1.intoArray(out, 3 * span + i + L);
+            d2.intoArray(out, 3 * span + i + 2 * L);
         }
     }
 
@@ -205,6 +218,8 @@ final class FloatDirectConvolution {
         int oh = g.outH(), ow = g.outW();
         int span = (lay.flat + L - 1) / L * L;
         int[] offsets = tapOffsets(g, lay.wp);
+        // Tasks take whole groups' worth of output channels in contiguous ranges; each pads an
+        // image once for all of its channels.
         int items = g.k();
         int tasks = Math.min(pool.threads(), items);
         pool.run(tasks, t -> {
@@ -212,15 +227,16 @@ final class FloatDirectConvolution {
             ConvScratch scratch = ConvScratch.get();
             float[] planes = scratch.floats(ConvScratch.COLS, (long) cpg * lay.plane);
             float[] flatDy = scratch.floats(ConvScratch.OUT, span);
-            double[] acc = new double[cpg * taps];
-            int paddedImage = -1, paddedGroup = -1;
-            for (int k = from; k < to; k++) {
-                int grp = k / kpg;
-                Arrays.fill(acc, 0.0);
-                for (int n = 0; n < g.n(); n++) {
-                    if (n != paddedImage || grp != paddedGroup) {
+            // Per weight, L lane partial sums, carried across images.
+            int perK = cpg * taps * L;
+            float[] acc = scratch.floats(ConvScratch.SPECTRA, (long) (to - from) * perK);
+            Arrays.fill(acc, 0, (to - from) * perK, 0f);
+            for (int n = 0; n < g.n(); n++) {
+                int paddedGroup = -1;
+                for (int k = from; k < to; k++) {
+                    int grp = k / kpg;
+                    if (grp != paddedGroup) {
                         pad(g, lay, x, n, grp * cpg, cpg, planes);
-                        paddedImage = n;
                         paddedGroup = grp;
                     }
                     Arrays.fill(flatDy, 0, span, 0f);
@@ -229,23 +245,31 @@ final class FloatDirectConvolution {
                         System.arraycopy(dy, src + oy * ow, flatDy, oy * lay.wp, ow);
                     }
                     for (int c = 0; c < cpg; c++) {
-                        dots(flatDy, span, planes, c * lay.plane, offsets, acc, c * taps);
+                        dots(flatDy, span, planes, c * lay.plane, offsets, acc, (k - from) * perK + c * taps * L);
                     }
                 }
+            }
+            for (int k = from; k < to; k++) {
                 for (int i = 0; i < cpg * taps; i++) {
-                    dw[k * cpg * taps + i] = (float) acc[i];
+                    dw[k * cpg * taps + i] = FloatVector.fromArray(SPECIES, acc, (k - from) * perK + i * L)
+                            .reduceLanes(VectorOperators.ADD);
                 }
             }
         });
         lowered.biasGradient(g, dy, dbias);
     }
 
-    /** {@code acc[at + tap] += Σ_{i<span} dy[i]·planes[base + offset[tap] + i]}, four taps per pass over dy. */
-    private static void dots(float[] dy, int span, float[] planes, int base, int[] offsets, double[] acc, int at) {
+    /**
+     * {@code acc[at + tap·L ..] += lanes of Σ_{i<span} dy[i]·planes[base + offset[tap] + i]}, four
+     * taps per pass over {@code dy}.
+     */
+    private static void dots(float[] dy, int span, float[] planes, int base, int[] offsets, float[] acc, int at) {
         int taps = offsets.length, t = 0;
         for (; t + 4 <= taps; t += 4) {
             int o0 = base + offsets[t], o1 = base + offsets[t + 1], o2 = base + offsets[t + 2], o3 = base + offsets[t + 3];
-            FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
+            int a = at + t * L;
+            FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a), s1 = FloatVector.fromArray(SPECIES, acc, a + L);
+            FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a + 2 * L), s3 = FloatVector.fromArray(SPECIES, acc, a + 3 * L);
             for (int i = 0; i < span; i += L) {
                 FloatVector d = FloatVector.fromArray(SPECIES, dy, i);
                 s0 = d.fma(FloatVector.fromArray(SPECIES, planes, o0 + i), s0);
@@ -253,18 +277,18 @@ final class FloatDirectConvolution {
                 s2 = d.fma(FloatVector.fromArray(SPECIES, planes, o2 + i), s2);
                 s3 = d.fma(FloatVector.fromArray(SPECIES, planes, o3 + i), s3);
             }
-            acc[at + t] += s0.reduceLanes(VectorOperators.ADD);
-            acc[at + t + 1] += s1.reduceLanes(VectorOperators.ADD);
-            acc[at + t + 2] += s2.reduceLanes(VectorOperators.ADD);
-            acc[at + t + 3] += s3.reduceLanes(VectorOperators.ADD);
+            s0.intoArray(acc, a);
+            s1.intoArray(acc, a + L);
+            s2.intoArray(acc, a + 2 * L);
+            s3.intoArray(acc, a + 3 * L);
         }
         for (; t < taps; t++) {
-            int o = base + offsets[t];
-            FloatVector s = FloatVector.zero(SPECIES);
+            int o = base + offsets[t], a = at + t * L;
+            FloatVector s = FloatVector.fromArray(SPECIES, acc, a);
             for (int i = 0; i < span; i += L) {
                 s = FloatVector.fromArray(SPECIES, dy, i).fma(FloatVector.fromArray(SPECIES, planes, o + i), s);
             }
-            acc[at + t] += s.reduceLanes(VectorOperators.ADD);
+            s.intoArray(acc, a);
         }
     }
 }
