@@ -18,9 +18,9 @@ import java.util.function.Consumer;
  * Resolves {@link ConvAlgorithm#AUTO} to a concrete algorithm per (backend, geometry, dtype,
  * direction) and caches the choice for the life of the planner. In {@link Mode#BENCHMARK} (the
  * default, like cuDNN's "find") it runs every applicable algorithm through the backend's own
- * conv kernels on scratch buffers of the right sizes (a run under 250 ms up to three times, keeping
- * the fastest, against warm-up and noise) and keeps the fastest; in {@link Mode#HEURISTIC} it applies fixed rules, so
- * the choice is deterministic. The shared planner's mode comes from the system property
+ * conv kernels on scratch buffers of the right sizes (two to five runs each, within about 300 ms
+ * per candidate, the fastest run counting: against JIT warm-up and noise) and keeps the fastest
+ * algorithm; in {@link Mode#HEURISTIC} it applies fixed rules, so the choice is deterministic. The shared planner's mode comes from the system property
  * {@code faltung.conv.auto} ({@code benchmark} or {@code heuristic}). Algorithms that do not apply
  * (Winograd off 3×3 stride 1) are skipped with their reason. Every choice and each timing is logged
  * through {@link System.Logger} at DEBUG (quiet by default: one line per new layer shape would
@@ -66,13 +66,11 @@ public final class ConvPlanner {
     private static final List<ConvAlgorithm> CANDIDATES =
             List.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT, ConvAlgorithm.WINOGRAD);
 
-    /** Timed runs per candidate at most; runs after the first happen only while it stays fast. */
-    private static final int TIMED_RUNS = 3;
-    /**
-     * Runs shorter than this are repeated, keeping the fastest: a single run is distorted by
-     * JIT warm-up and by other load on the machine, and the choice is cached for the process.
-     */
-    private static final long REPEAT_BELOW_NANOS = 250_000_000L;
+    /** Runs per candidate: at least {@code MIN_RUNS}, more up to {@code MAX_RUNS} while under the budget. */
+    private static final int MIN_RUNS = 2;
+    private static final int MAX_RUNS = 5;
+    /** Time per candidate after which no further runs start. */
+    private static final long RUN_BUDGET_NANOS = 300_000_000L;
 
     private static volatile ConvPlanner shared;
 
@@ -170,17 +168,20 @@ public final class ConvPlanner {
         long bestTime = Long.MAX_VALUE;
         for (ConvAlgorithm a : applicable) {
             // Through the backend's own kernel entry, so a backend's specialised implementation
-            // of an algorithm is what gets timed, not the generic one in this package. A fast
-            // first run is repeated (keeping the minimum) because it includes JIT compilation.
-            long t = Long.MAX_VALUE;
-            for (int run = 0; run < TIMED_RUNS && (run == 0 || t < REPEAT_BELOW_NANOS); run++) {
+            // of an algorithm is what gets timed, not the generic one in this package. The first
+            // run includes JIT compilation (interpreted vector code is orders of magnitude slower)
+            // and any run can be hit by other load, so the fastest of several runs counts.
+            long t = Long.MAX_VALUE, spent = 0;
+            for (int run = 0; run < MIN_RUNS || (run < MAX_RUNS && spent < RUN_BUDGET_NANOS); run++) {
                 long t0 = System.nanoTime();
                 switch (key.direction()) {
                     case FORWARD -> kernels.convForward(a, g, s.x, s.w, s.bias, s.y);
                     case BACKWARD_DATA -> kernels.convBackwardData(a, g, s.y, s.w, s.x);
                     case BACKWARD_FILTER -> kernels.convBackwardFilter(a, g, s.x, s.y, s.w, s.bias);
                 }
-                t = Math.min(t, System.nanoTime() - t0);
+                long dt = System.nanoTime() - t0;
+                spent += dt;
+                t = Math.min(t, dt);
             }
             long elapsed = t;
             nanos.put(a, elapsed);

@@ -254,18 +254,28 @@ final class FloatWinogradConvolution {
     private static void phases(float[] x, int plane, int h, int w, int padTop, int padLeft, int rows, int tx1,
                                int phaseSize, float[] ph) {
         Arrays.fill(ph, 0, 16 * phaseSize, 0f);
-        for (int py = 0; py < 4; py++) {
-            for (int ty = 0; ty < rows; ty++) {
+        // Tiles tx whose four columns 4·tx - padLeft .. +3 all lie inside the row: read in order.
+        int full0 = Math.min(tx1, (Math.max(0, padLeft) + 3) / 4);
+        int full1 = Math.max(full0, Math.min(tx1, Math.floorDiv(w - 4 + padLeft, 4) + 1));
+        for (int ty = 0; ty < rows; ty++) {
+            for (int py = 0; py < 4; py++) {
                 int iy = 4 * ty + py - padTop;
                 if (iy < 0 || iy >= h) continue;
-                int row = plane + iy * w;
-                for (int px = 0; px < 4; px++) {
-                    int dst = (py * 4 + px) * phaseSize + ty * tx1;
-                    // ix = 4·tx + px - padLeft inside [0, w)
-                    int lo = Math.max(0, (padLeft - px + 3) / 4);
-                    int hi = Math.min(tx1, Math.floorDiv(w - 1 - px + padLeft, 4) + 1);
-                    for (int tx = lo; tx < hi; tx++) {
-                        ph[dst + tx] = x[row + 4 * tx + px - padLeft];
+                int row = plane + iy * w - padLeft;
+                int d0 = py * 4 * phaseSize + ty * tx1, d1 = d0 + phaseSize, d2 = d1 + phaseSize, d3 = d2 + phaseSize;
+                for (int tx = full0; tx < full1; tx++) {
+                    int src = row + 4 * tx;
+                    ph[d0 + tx] = x[src];
+                    ph[d1 + tx] = x[src + 1];
+                    ph[d2 + tx] = x[src + 2];
+                    ph[d3 + tx] = x[src + 3];
+                }
+                for (int tx = 0; tx < tx1; tx++) {
+                    if (tx == full0) tx = full1;
+                    if (tx >= tx1) break;
+                    for (int px = 0; px < 4; px++) {
+                        int ix = 4 * tx + px - padLeft;
+                        if (ix >= 0 && ix < w) ph[d0 + px * phaseSize + tx] = x[row + 4 * tx + px];
                     }
                 }
             }

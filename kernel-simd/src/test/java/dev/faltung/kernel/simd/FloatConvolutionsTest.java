@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * This backend's own float32 convolutions (forward, backward data, backward filter of DIRECT,
- * IM2COL and FFT) against the reference DIRECT in float64, element by element, within each
+ * IM2COL, FFT and WINOGRAD) against the reference DIRECT in float64, element by element, within each
  * algorithm's documented bound: {@code |ŷ - y| ≤ γ·m} where {@code m} is the same computation
  * on absolute values ({@code Σ|w||x|}, computed by the reference) and {@code γ} the algorithm's
  * error constant times {@code u = 2⁻²⁴}. Results must also be bit-identical for 1 and 3 threads.
@@ -41,8 +41,14 @@ class FloatConvolutionsTest {
     private static final ConvAlgorithm[] SPECIALISED = {
         ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT, ConvAlgorithm.WINOGRAD};
 
-    /** One computation of one direction: expected values, magnitudes and the error constant. */
-    private record Case(String what, double[] want, double[] magnitude, float[] got, double gamma, double floor) {
+    /**
+     * One computation of one direction: expected values, their magnitudes (the computation on
+     * absolute values), the elementwise constant {@code gamma}, an absolute {@code floor}, and
+     * whether the bound is normwise (FFT: relative to the largest magnitude, see
+     * {@link FloatFftConvolution}).
+     */
+    private record Case(String what, double[] want, double[] magnitude, float[] got, double gamma, double floor,
+                        boolean normwise) {
     }
 
     /**
@@ -124,8 +130,8 @@ class FloatConvolutionsTest {
                 bias == null ? null : Oracle.widen(bias), want);
         Oracle.REFERENCE.convForward(ConvAlgorithm.DIRECT, g, abs(x), abs(w), bias == null ? null : abs(bias), mag);
         int n = g.cPerGroup() * g.r() * g.s();
-        return new Case("conv forward " + tag, Oracle.doubles(want), Oracle.doubles(mag), y, gamma(a, n + 1, g),
-                winogradFloor(a, g.cPerGroup(), x, w));
+        return new Case("conv forward " + tag, Oracle.doubles(want), Oracle.doubles(mag), y, gamma(n + 1),
+                winogradFloor(a, g.cPerGroup(), x, w), a == ConvAlgorithm.FFT);
     }
 
     private static Case backwardDataCase(String tag, ConvAlgorithm a, ConvGeometry g, float[] dy, float[] w, float[] dx) {
@@ -133,8 +139,8 @@ class FloatConvolutionsTest {
         Oracle.REFERENCE.convBackwardData(ConvAlgorithm.DIRECT, g, Oracle.widen(dy), Oracle.widen(w), want);
         Oracle.REFERENCE.convBackwardData(ConvAlgorithm.DIRECT, g, abs(dy), abs(w), mag);
         int n = g.kPerGroup() * g.r() * g.s() + g.r() * g.s() + 1;
-        return new Case("conv backward data " + tag, Oracle.doubles(want), Oracle.doubles(mag), dx, gamma(a, n, g),
-                winogradFloor(a, g.kPerGroup(), dy, w));
+        return new Case("conv backward data " + tag, Oracle.doubles(want), Oracle.doubles(mag), dx, gamma(n),
+                winogradFloor(a, g.kPerGroup(), dy, w), a == ConvAlgorithm.FFT);
     }
 
     private static List<Case> backwardFilterCases(String tag, ConvAlgorithm a, ConvGeometry g, float[] x, float[] dy,
@@ -151,29 +157,24 @@ class FloatConvolutionsTest {
             int tiles = g.n() * ((g.outH() + 3) / 4) * ((g.outW() + 3) / 4 + 1);
             n = (int) FloatWinogradConvolution.AMPLIFICATION + tiles + 64;
         }
-        cases.add(new Case("conv backward filter dw " + tag, Oracle.doubles(want), Oracle.doubles(mag), dw, gamma(a, n, g), 0));
+        cases.add(new Case("conv backward filter dw " + tag, Oracle.doubles(want), Oracle.doubles(mag), dw, gamma(n), 0,
+                a == ConvAlgorithm.FFT));
         if (db != null) {
             cases.add(new Case("conv backward filter dbias " + tag, Oracle.doubles(wantDb), Oracle.doubles(magDb), db,
-                    (p + 64 + g.n()) * U, 0));
+                    (p + 64 + g.n()) * U, 0, false));
         }
         return cases;
     }
 
-    /**
-     * The error constant: {@code terms·u} for the summing algorithms. FFT's bound is normwise
-     * (see {@link FloatFftConvolution}): {@code c·log₂(grid)·u} of the largest magnitude, applied
-     * here to every element through {@link #check}'s floor.
-     */
-    private static double gamma(ConvAlgorithm a, int terms, ConvGeometry g) {
+    /** The elementwise constant of the summing algorithms: {@code (terms + 2)·u}. */
+    private static double gamma(int terms) {
         return (terms + 2) * U;
     }
 
     private static void check(Case c) {
         double floor = 0;
         for (double m : c.magnitude()) floor = Math.max(floor, m);
-        // Elementwise bound for the summing algorithms; FFT is normwise over a tile (documented).
-        boolean normwise = c.what().contains("FFT");
-        double normFloor = normwise ? FloatFftConvolution.ERROR_FACTOR * U * floor : 0;
+        double normFloor = c.normwise() ? FloatFftConvolution.ERROR_FACTOR * U * floor : 0;
         for (int i = 0; i < c.want().length; i++) {
             double bound = c.gamma() * c.magnitude()[i] + normFloor + c.floor() + 1e-30;
             double e = c.want()[i], a = c.got()[i];
