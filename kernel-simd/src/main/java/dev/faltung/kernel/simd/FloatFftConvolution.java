@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * float32 FFT convolution with overlap-save tiles, the tiles of {@code L} (image, tile) pairs
- * transformed together, one per vector lane ({@link LaneFft}). The grid per tile is the shared
+ * transformed together, one per vector lane ({@link LaneFft}); real planes go two per complex
+ * transform (input channels as real and imaginary part, separated by conjugate symmetry; output
+ * channels likewise on the way back). The grid per tile is the shared
  * implementation's ({@code fftSize}: a power of two about twice the dilated kernel), so a 15×15
  * kernel on 64×64 planes costs 32×32 transforms instead of 225 multiply-adds per output.
  * <ul>
@@ -173,41 +175,58 @@ final class FloatFftConvolution {
                 int xa = Math.max(0, -x0), xb = Math.min(fw, c.inW() - x0);
                 for (int qi = 0; qi < q; qi++) {
                     int plane = n * c.inImage() + (c.inChannel() + qi) * c.inH() * c.inW();
+                    // Channels in pairs: the even one as the real part of its slot, the odd one as
+                    // the imaginary part of the even slot.
+                    int slot = (qi & 1) == 0 ? qi * grid : (q + qi - 1) * grid;
                     for (int yy = ya; yy < yb; yy++) {
-                        int row = plane + (y0 + yy) * c.inW() + x0, dst = qi * grid + yy * fw * L + j;
+                        int row = plane + (y0 + yy) * c.inW() + x0, dst = slot + yy * fw * L + j;
                         for (int xx = xa; xx < xb; xx++) {
                             xs[dst + xx * L] = in[row + xx];
                         }
                     }
                 }
             }
-            for (int qi = 0; qi < q; qi++) {
+            for (int qi = 0; qi < q; qi += 2) {
                 LaneFft.transform2d(xs, qi * grid, q * grid, fh, fw, fh, false);
+                if (qi + 1 < q) separate(xs, qi * grid, (q + qi) * grid, (qi + 1) * grid, (q + qi + 1) * grid, fh, fw);
             }
             // Y_p = Σ_q X_q · conj(W_pq), per frequency; a block of frequencies at a time keeps
             // the input spectra it reads in L1 across all p.
             for (int b0 = 0; b0 < f; b0 += BIN_BLOCK) {
                 int b1 = Math.min(f, b0 + BIN_BLOCK);
-                for (int pi = 0; pi < p; pi++) {
+                for (int pi = 0; pi < p; pi += 2) {
+                    boolean pair = pi + 1 < p;
+                    int pj = pair ? pi + 1 : pi;
                     for (int bin = b0; bin < b1; bin++) {
-                        FloatVector accR = FloatVector.zero(SPECIES), accI = accR;
-                        int wAt = (pi * f + bin) * q;
+                        FloatVector ar = FloatVector.zero(SPECIES), ai = ar, br = ar, bi = ar;
+                        int wa = (pi * f + bin) * q, wb = (pj * f + bin) * q;
                         for (int qi = 0; qi < q; qi++) {
                             FloatVector xr = FloatVector.fromArray(SPECIES, xs, qi * grid + bin * L);
                             FloatVector xi = FloatVector.fromArray(SPECIES, xs, (q + qi) * grid + bin * L);
-                            FloatVector wr = FloatVector.broadcast(SPECIES, spec[wAt + qi]);
-                            FloatVector wi = FloatVector.broadcast(SPECIES, spec[specIm + wAt + qi]);
-                            accR = xi.fma(wi, xr.fma(wr, accR));
-                            accI = xr.neg().fma(wi, xi.fma(wr, accI));
+                            FloatVector wr = FloatVector.broadcast(SPECIES, spec[wa + qi]);
+                            FloatVector wi = FloatVector.broadcast(SPECIES, spec[specIm + wa + qi]);
+                            ar = xi.fma(wi, xr.fma(wr, ar));
+                            ai = xr.neg().fma(wi, xi.fma(wr, ai));
+                            wr = FloatVector.broadcast(SPECIES, spec[wb + qi]);
+                            wi = FloatVector.broadcast(SPECIES, spec[specIm + wb + qi]);
+                            br = xi.fma(wi, xr.fma(wr, br));
+                            bi = xr.neg().fma(wi, xi.fma(wr, bi));
                         }
-                        accR.intoArray(ys, pi * grid + bin * L);
-                        accI.intoArray(ys, (p + pi) * grid + bin * L);
+                        // Two real outputs per inverse: Z = Y_a + i·Y_b transforms back to y_a + i·y_b.
+                        if (pair) {
+                            ar = ar.sub(bi);
+                            ai = ai.add(br);
+                        }
+                        ar.intoArray(ys, pi * grid + bin * L);
+                        ai.intoArray(ys, (p + pi) * grid + bin * L);
                     }
                 }
             }
-            for (int pi = 0; pi < p; pi++) {
+            for (int pi = 0; pi < p; pi += 2) {
+                boolean pair = pi + 1 < p;
                 LaneFft.transform2d(ys, pi * grid, p * grid, fh, fw, fh, true);
-                float b = bias == null ? 0f : bias[outChannel + pi];
+                float ba = bias == null ? 0f : bias[outChannel + pi];
+                float bb = bias == null || !pair ? 0f : bias[outChannel + pi + 1];
                 for (int j = 0; j < lanes; j++) {
                     int item = batch * L + j, n = item / tiles, ty = (item % tiles) / tilesX, tx = item % tilesX;
                     int outPlane = n * outImage + (outChannel + pi) * rows * cols;
@@ -219,12 +238,45 @@ final class FloatFftConvolution {
                         for (int xx = 0; xx < tw; xx++) {
                             int ox = tx * tw + xx;
                             if (ox >= c.outW()) break;
-                            if (ox % sw == 0) out[dst + ox / sw] = ys[src + xx * L] * scale + b;
+                            if (ox % sw != 0) continue;
+                            out[dst + ox / sw] = ys[src + xx * L] * scale + ba;
+                            if (pair) out[dst + rows * cols + ox / sw] = ys[p * grid + src + xx * L] * scale + bb;
                         }
                     }
                 }
             }
         });
+    }
+
+    /**
+     * Separates the spectrum {@code Z} of {@code a + i·b} (real grids {@code a}, {@code b}) into
+     * {@code A = (Z[f] + conj Z[-f])/2} (written over {@code Z}) and {@code B = (Z[f] - conj Z[-f])/2i},
+     * each pair of mirrored frequencies once.
+     */
+    private static void separate(float[] z, int ar, int ai, int br, int bi, int fh, int fw) {
+        FloatVector half = FloatVector.broadcast(SPECIES, 0.5f);
+        for (int fy = 0; fy < fh; fy++) {
+            int my = (fh - fy) % fh;
+            for (int fx = 0; fx < fw; fx++) {
+                int f = fy * fw + fx, m = my * fw + (fw - fx) % fw;
+                if (m < f) continue;
+                int of = f * L, om = m * L;
+                FloatVector zrf = FloatVector.fromArray(SPECIES, z, ar + of), zif = FloatVector.fromArray(SPECIES, z, ai + of);
+                FloatVector zrm = FloatVector.fromArray(SPECIES, z, ar + om), zim = FloatVector.fromArray(SPECIES, z, ai + om);
+                FloatVector sr = zrf.add(zrm).mul(half), di = zif.sub(zim).mul(half);
+                FloatVector si = zif.add(zim).mul(half), dr = zrm.sub(zrf).mul(half);
+                sr.intoArray(z, ar + of);
+                di.intoArray(z, ai + of);
+                si.intoArray(z, br + of);
+                dr.intoArray(z, bi + of);
+                if (m != f) {
+                    sr.intoArray(z, ar + om);
+                    di.neg().intoArray(z, ai + om);
+                    si.intoArray(z, br + om);
+                    dr.neg().intoArray(z, bi + om);
+                }
+            }
+        }
     }
 
     /** Splits {@code items} into contiguous ranges, one per worker. */
@@ -250,9 +302,11 @@ final class FloatFftConvolution {
         float scale = 1f / f;
         for (int grp = 0; grp < g.groups(); grp++) {
             int group = grp;
-            int tasks = Math.min(pool.threads(), kpg);
+            // Tasks take whole pairs of output channels, so which planes share a transform (and
+            // so every rounding) is the same for every thread count.
+            int pairs = (kpg + 1) / 2, tasks = Math.min(pool.threads(), pairs);
             pool.run(tasks, t -> {
-                int k0 = kpg * t / tasks, kc = kpg * (t + 1) / tasks - k0;
+                int k0 = 2 * (pairs * t / tasks), kc = Math.min(kpg, 2 * (pairs * (t + 1) / tasks)) - k0;
                 ConvScratch scratch = ConvScratch.get();
                 float[] xs = scratch.floats(ConvScratch.COLS, 2L * cpg * grid);
                 float[] ds = scratch.floats(ConvScratch.OUT, 2L * kc * grid);
@@ -274,9 +328,10 @@ final class FloatFftConvolution {
                         int xa = Math.max(0, g.padLeft() - x0), xb = Math.min(fw, g.w() + g.padLeft() - x0);
                         for (int c = 0; c < cpg; c++) {
                             int plane = (n * g.c() + group * cpg + c) * g.h() * g.w();
+                            int slot = (c & 1) == 0 ? c * grid : (cpg + c - 1) * grid;
                             for (int yy = ya; yy < yb; yy++) {
                                 int row = plane + (y0 + yy - g.padTop()) * g.w() + x0 - g.padLeft();
-                                int dst = c * grid + yy * fw * L + j;
+                                int dst = slot + yy * fw * L + j;
                                 for (int xx = xa; xx < xb; xx++) {
                                     xs[dst + xx * L] = x[row + xx];
                                 }
@@ -285,19 +340,26 @@ final class FloatFftConvolution {
                         int uh = Math.min(bh, oh - y0), uw = Math.min(bw, ow - x0);
                         for (int ki = 0; ki < kc; ki++) {
                             int plane = (n * g.k() + group * kpg + k0 + ki) * oh * ow;
+                            int slot = (ki & 1) == 0 ? ki * grid : (kc + ki - 1) * grid;
                             for (int u = 0; u < uh; u++) {
-                                int row = plane + (y0 + u) * ow + x0, dst = ki * grid + u * fw * L + j;
+                                int row = plane + (y0 + u) * ow + x0, dst = slot + u * fw * L + j;
                                 for (int v = 0; v < uw; v++) {
                                     ds[dst + v * L] = dy[row + v];
                                 }
                             }
                         }
                     }
-                    for (int c = 0; c < cpg; c++) {
+                    for (int c = 0; c < cpg; c += 2) {
                         LaneFft.transform2d(xs, c * grid, cpg * grid, fh, fw, fh, false);
+                        if (c + 1 < cpg) {
+                            separate(xs, c * grid, (cpg + c) * grid, (c + 1) * grid, (cpg + c + 1) * grid, fh, fw);
+                        }
                     }
-                    for (int ki = 0; ki < kc; ki++) {
+                    for (int ki = 0; ki < kc; ki += 2) {
                         LaneFft.transform2d(ds, ki * grid, kc * grid, fh, fw, bh, false);
+                        if (ki + 1 < kc) {
+                            separate(ds, ki * grid, (kc + ki) * grid, (ki + 1) * grid, (kc + ki + 1) * grid, fh, fw);
+                        }
                     }
                     transpose(xs, cpg, grid, lanes, f, tr, 0, tIm);
                     transpose(ds, kc, grid, lanes, f, tr, cpg * L * f, tIm);
@@ -307,23 +369,30 @@ final class FloatFftConvolution {
                         }
                     }
                 }
-                // Back to space, L weight planes per inverse transform; sample at the dilated taps.
-                for (int pb = 0; pb < kc * cpg; pb += L) {
-                    int lanes = Math.min(L, kc * cpg - pb);
+                // Back to space, 2L weight planes per inverse transform (two per lane, as real and
+                // imaginary part); sample at the dilated taps.
+                int total = kc * cpg;
+                for (int pb = 0; pb < total; pb += 2 * L) {
                     for (int bin = 0; bin < f; bin++) {
                         for (int j = 0; j < L; j++) {
-                            boolean live = j < lanes;
-                            tr[bin * L + j] = live ? acc[(pb + j) * f + bin] : 0f;
-                            tr[grid + bin * L + j] = live ? acc[accIm + (pb + j) * f + bin] : 0f;
+                            int a = pb + 2 * j, b = a + 1;
+                            float are = a < total ? acc[a * f + bin] : 0f, aim = a < total ? acc[accIm + a * f + bin] : 0f;
+                            float bre = b < total ? acc[b * f + bin] : 0f, bim = b < total ? acc[accIm + b * f + bin] : 0f;
+                            tr[bin * L + j] = are - bim;
+                            tr[grid + bin * L + j] = aim + bre;
                         }
                     }
                     LaneFft.transform2d(tr, 0, grid, fh, fw, fh, true);
-                    for (int j = 0; j < lanes; j++) {
-                        int ki = (pb + j) / cpg, c = (pb + j) % cpg, k = group * kpg + k0 + ki;
-                        for (int r = 0; r < g.r(); r++) {
-                            for (int s = 0; s < g.s(); s++) {
-                                dw[((k * cpg + c) * g.r() + r) * g.s() + s] =
-                                        tr[((r * g.dilationH()) * fw + s * g.dilationW()) * L + j] * scale;
+                    for (int j = 0; j < L; j++) {
+                        for (int half = 0; half < 2; half++) {
+                            int plane = pb + 2 * j + half;
+                            if (plane >= total) break;
+                            int ki = plane / cpg, c = plane % cpg, k = group * kpg + k0 + ki;
+                            for (int r = 0; r < g.r(); r++) {
+                                for (int s = 0; s < g.s(); s++) {
+                                    dw[((k * cpg + c) * g.r() + r) * g.s() + s] =
+                                            tr[half * grid + ((r * g.dilationH()) * fw + s * g.dilationW()) * L + j] * scale;
+                                }
                             }
                         }
                     }
