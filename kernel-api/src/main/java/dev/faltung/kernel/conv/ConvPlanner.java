@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * Resolves {@link ConvAlgorithm#AUTO} to a concrete algorithm per (backend, geometry, dtype,
  * direction) and caches the choice for the life of the planner. In {@link Mode#BENCHMARK} (the
  * default, like cuDNN's "find") it runs every applicable algorithm through the backend's own
- * conv kernels on scratch buffers of the right sizes (two to five runs each, within about 300 ms
+ * conv kernels on scratch buffers of the right sizes (3 to 20 runs each, within about 300 ms
  * per candidate, the fastest run counting: against JIT warm-up and noise) and keeps the fastest
  * algorithm; in {@link Mode#HEURISTIC} it applies fixed rules, so the choice is deterministic. The shared planner's mode comes from the system property
  * {@code faltung.conv.auto} ({@code benchmark} or {@code heuristic}). Algorithms that do not apply
@@ -67,8 +67,8 @@ public final class ConvPlanner {
             List.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT, ConvAlgorithm.WINOGRAD);
 
     /** Runs per candidate: at least {@code MIN_RUNS}, more up to {@code MAX_RUNS} while under the budget. */
-    private static final int MIN_RUNS = 2;
-    private static final int MAX_RUNS = 5;
+    private static final int MIN_RUNS = 3;
+    private static final int MAX_RUNS = 20;
     /** Time per candidate after which no further runs start. */
     private static final long RUN_BUDGET_NANOS = 300_000_000L;
 

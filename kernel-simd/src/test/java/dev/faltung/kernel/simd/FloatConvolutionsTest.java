@@ -118,6 +118,10 @@ class FloatConvolutionsTest {
         assertEquals(false, conv.forward(ConvAlgorithm.DIRECT, strided, x, w, null, y));
         assertEquals(true, conv.forward(ConvAlgorithm.IM2COL, strided, x, w, null, y));
         assertEquals(false, conv.forward(ConvAlgorithm.WINOGRAD, strided, x, w, null, y));
+        assertEquals(true, conv.forward(ConvAlgorithm.FFT, strided, x, w, null, y), "FFT forward samples the stride-1 result");
+        float[] sdx = new float[strided.inputSize()];
+        assertEquals(false, conv.backwardData(ConvAlgorithm.FFT, strided, y, w, sdx));
+        assertEquals(false, conv.backwardFilter(ConvAlgorithm.FFT, strided, x, y, w, null));
         float[] dy = new float[overPadded.outputSize()], wo = new float[overPadded.weightSize()];
         float[] dx = new float[overPadded.inputSize()];
         assertEquals(false, conv.backwardData(ConvAlgorithm.DIRECT, overPadded, dy, wo, dx),
