@@ -99,7 +99,7 @@ public final class Convolutions {
     }
 
     /** A one-line description of {@code g} for messages and logs. */
-    public static String describe(ConvGeometry g) {
+    static String describe(ConvGeometry g) {
         return "x" + Arrays.toString(g.inputShape()) + " w" + Arrays.toString(g.weightShape())
                 + " stride " + g.strideH() + "x" + g.strideW()
                 + " pad " + g.padTop() + "," + g.padBottom() + "," + g.padLeft() + "," + g.padRight()

@@ -78,7 +78,7 @@ public final class ConvThroughput {
                     StringBuilder sb = new StringBuilder();
                     for (ConvDirection d : ConvDirection.values()) {
                         sb.append(' ').append(ConvPlanner.shared().choice(kernels, g, dev.faltung.kernel.DType.FLOAT32, d)
-                                .map(c -> c.algorithm().label()).orElse("?"));
+                                .map(c -> c.algorithm().label() + timings(c)).orElse("?"));
                     }
                     chosen = "  (" + sb.toString().trim() + ")";
                 }
@@ -86,6 +86,14 @@ public final class ConvThroughput {
                         f, bd, bf, fb, chosen);
             }
         }
+    }
+
+    /** The planner's measured milliseconds per candidate, e.g. {@code [direct 1.2 im2col 0.8]}. */
+    private static String timings(ConvPlanner.Choice c) {
+        StringBuilder sb = new StringBuilder("[");
+        c.nanos().forEach((a, ns) -> sb.append(sb.length() > 1 ? " " : "").append(a.label())
+                .append(String.format(Locale.ROOT, " %.2f", ns / 1e6)));
+        return sb.append(']').toString();
     }
 
     /** Median of timed runs after warm-up, in milliseconds; at least 5 runs and about 1.5 s. */
