@@ -32,12 +32,7 @@ public final class Convolutions {
     /** {@code y = x ⋆ w + bias}; see {@link Kernels#convForward}. */
     public static void forward(Kernels kernels, ConvAlgorithm algorithm, ConvGeometry g,
                                Buffer x, Buffer w, Buffer bias, Buffer y) {
-        String op = "conv forward";
-        requireBuffer(op, "input x", x, g.inputShape());
-        requireBuffer(op, "weight w", w, g.weightShape());
-        if (bias != null) requireBuffer(op, "bias", bias, new int[] {g.k()});
-        requireBuffer(op, "output y", y, g.outputShape());
-        requireSameDtype(op, x, w, bias, y);
+        checkForward(g, x, w, bias, y);
         ConvImplementation impl = resolve(kernels, algorithm, g, x, ConvDirection.FORWARD);
         impl.forward(kernels, g, x, w, bias, y);
     }
@@ -45,11 +40,7 @@ public final class Convolutions {
     /** {@code dx} from {@code dy} and {@code w}; see {@link Kernels#convBackwardData}. */
     public static void backwardData(Kernels kernels, ConvAlgorithm algorithm, ConvGeometry g,
                                     Buffer dy, Buffer w, Buffer dx) {
-        String op = "conv backward data";
-        requireBuffer(op, "output gradient dy", dy, g.outputShape());
-        requireBuffer(op, "weight w", w, g.weightShape());
-        requireBuffer(op, "input gradient dx", dx, g.inputShape());
-        requireSameDtype(op, dy, w, null, dx);
+        checkBackwardData(g, dy, w, dx);
         ConvImplementation impl = resolve(kernels, algorithm, g, dy, ConvDirection.BACKWARD_DATA);
         impl.backwardData(kernels, g, dy, w, dx);
     }
@@ -57,14 +48,41 @@ public final class Convolutions {
     /** {@code dw} and {@code dbias} (may be null) from {@code x} and {@code dy}; see {@link Kernels#convBackwardFilter}. */
     public static void backwardFilter(Kernels kernels, ConvAlgorithm algorithm, ConvGeometry g,
                                       Buffer x, Buffer dy, Buffer dw, Buffer dbias) {
+        checkBackwardFilter(g, x, dy, dw, dbias);
+        ConvImplementation impl = resolve(kernels, algorithm, g, x, ConvDirection.BACKWARD_FILTER);
+        impl.backwardFilter(kernels, g, x, dy, dw, dbias);
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} naming the argument and shapes unless the buffers
+     * fit {@code g} and share a dtype; for backends with their own implementations.
+     */
+    public static void checkForward(ConvGeometry g, Buffer x, Buffer w, Buffer bias, Buffer y) {
+        String op = "conv forward";
+        requireBuffer(op, "input x", x, g.inputShape());
+        requireBuffer(op, "weight w", w, g.weightShape());
+        if (bias != null) requireBuffer(op, "bias", bias, new int[] {g.k()});
+        requireBuffer(op, "output y", y, g.outputShape());
+        requireSameDtype(op, x, w, bias, y);
+    }
+
+    /** The checks of {@link #backwardData}; see {@link #checkForward}. */
+    public static void checkBackwardData(ConvGeometry g, Buffer dy, Buffer w, Buffer dx) {
+        String op = "conv backward data";
+        requireBuffer(op, "output gradient dy", dy, g.outputShape());
+        requireBuffer(op, "weight w", w, g.weightShape());
+        requireBuffer(op, "input gradient dx", dx, g.inputShape());
+        requireSameDtype(op, dy, w, null, dx);
+    }
+
+    /** The checks of {@link #backwardFilter}; see {@link #checkForward}. */
+    public static void checkBackwardFilter(ConvGeometry g, Buffer x, Buffer dy, Buffer dw, Buffer dbias) {
         String op = "conv backward filter";
         requireBuffer(op, "input x", x, g.inputShape());
         requireBuffer(op, "output gradient dy", dy, g.outputShape());
         requireBuffer(op, "weight gradient dw", dw, g.weightShape());
         if (dbias != null) requireBuffer(op, "bias gradient dbias", dbias, new int[] {g.k()});
         requireSameDtype(op, x, dy, dbias, dw);
-        ConvImplementation impl = resolve(kernels, algorithm, g, x, ConvDirection.BACKWARD_FILTER);
-        impl.backwardFilter(kernels, g, x, dy, dw, dbias);
     }
 
     private static ConvImplementation resolve(Kernels kernels, ConvAlgorithm algorithm, ConvGeometry g,

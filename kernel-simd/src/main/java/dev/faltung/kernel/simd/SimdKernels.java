@@ -2,12 +2,15 @@ package dev.faltung.kernel.simd;
 
 import dev.faltung.kernel.BinaryOp;
 import dev.faltung.kernel.Buffer;
+import dev.faltung.kernel.DType;
 import dev.faltung.kernel.KernelFamily;
 import dev.faltung.kernel.Kernels;
 import dev.faltung.kernel.ReduceOp;
 import dev.faltung.kernel.UnaryOp;
 import dev.faltung.kernel.conv.ConvAlgorithm;
 import dev.faltung.kernel.conv.ConvGeometry;
+import dev.faltung.kernel.conv.ConvDirection;
+import dev.faltung.kernel.conv.ConvPlanner;
 import dev.faltung.kernel.conv.Convolutions;
 import dev.faltung.kernel.pool.PoolGeometry;
 import dev.faltung.kernel.random.CounterRandom;
@@ -30,12 +33,14 @@ public final class SimdKernels implements Kernels {
     private final WorkerPool pool;
     private final FloatGemm floatGemm;
     private final DoubleGemm doubleGemm;
+    private final FloatConvolutions convolutions;
 
     /** Kernels whose GEMM uses {@code threads} threads (the calling thread included). */
     public SimdKernels(int threads) {
         this.pool = WorkerPool.of(threads);
         this.floatGemm = new FloatGemm(pool);
         this.doubleGemm = new DoubleGemm(pool);
+        this.convolutions = new FloatConvolutions(pool, floatGemm);
     }
 
     /** Whether {@code family} is computed here in float64 rather than by the reference backend. */
@@ -202,19 +207,54 @@ public final class SimdKernels implements Kernels {
         FloatImages.col2im(g, f32(cols), f32(dx), image);
     }
 
+    /**
+     * float32 convolutions run this backend's own implementations ({@link FloatConvolutions});
+     * float64, and algorithms without a float32 implementation here, run the shared ones in
+     * {@link Convolutions} on this backend's GEMM and im2col.
+     */
     @Override
     public void convForward(ConvAlgorithm algorithm, ConvGeometry g, Buffer x, Buffer w, Buffer bias, Buffer y) {
-        Convolutions.forward(this, algorithm, g, x, w, bias, y);
+        if (!(x instanceof Buffer.F32)) {
+            Convolutions.forward(this, algorithm, g, x, w, bias, y);
+            return;
+        }
+        Convolutions.checkForward(g, x, w, bias, y);
+        ConvAlgorithm a = resolve(algorithm, g, ConvDirection.FORWARD);
+        if (!convolutions.forward(a, g, f32(x), f32(w), bias == null ? null : f32(bias), f32(y))) {
+            Convolutions.forward(this, a, g, x, w, bias, y);
+        }
     }
 
     @Override
     public void convBackwardData(ConvAlgorithm algorithm, ConvGeometry g, Buffer dy, Buffer w, Buffer dx) {
-        Convolutions.backwardData(this, algorithm, g, dy, w, dx);
+        if (!(dy instanceof Buffer.F32)) {
+            Convolutions.backwardData(this, algorithm, g, dy, w, dx);
+            return;
+        }
+        Convolutions.checkBackwardData(g, dy, w, dx);
+        ConvAlgorithm a = resolve(algorithm, g, ConvDirection.BACKWARD_DATA);
+        if (!convolutions.backwardData(a, g, f32(dy), f32(w), f32(dx))) {
+            Convolutions.backwardData(this, a, g, dy, w, dx);
+        }
     }
 
     @Override
     public void convBackwardFilter(ConvAlgorithm algorithm, ConvGeometry g, Buffer x, Buffer dy, Buffer dw, Buffer dbias) {
-        Convolutions.backwardFilter(this, algorithm, g, x, dy, dw, dbias);
+        if (!(x instanceof Buffer.F32)) {
+            Convolutions.backwardFilter(this, algorithm, g, x, dy, dw, dbias);
+            return;
+        }
+        Convolutions.checkBackwardFilter(g, x, dy, dw, dbias);
+        ConvAlgorithm a = resolve(algorithm, g, ConvDirection.BACKWARD_FILTER);
+        if (!convolutions.backwardFilter(a, g, f32(x), f32(dy), f32(dw), dbias == null ? null : f32(dbias))) {
+            Convolutions.backwardFilter(this, a, g, x, dy, dw, dbias);
+        }
+    }
+
+    private ConvAlgorithm resolve(ConvAlgorithm algorithm, ConvGeometry g, ConvDirection direction) {
+        return algorithm == ConvAlgorithm.AUTO
+                ? ConvPlanner.shared().resolve(this, g, DType.FLOAT32, direction)
+                : algorithm;
     }
 
     // ---- pooling ------------------------------------------------------------------------

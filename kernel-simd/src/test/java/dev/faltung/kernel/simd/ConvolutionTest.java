@@ -4,8 +4,12 @@ import dev.faltung.kernel.Buffer;
 import dev.faltung.kernel.DType;
 import dev.faltung.kernel.conv.ConvAlgorithm;
 import dev.faltung.kernel.conv.ConvGeometry;
+import dev.faltung.kernel.conv.ConvDirection;
+import dev.faltung.kernel.conv.ConvPlanner;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Convolutions routed through this backend (its GEMM and im2col under the shared algorithms)
@@ -51,5 +55,24 @@ class ConvolutionTest {
                 Check.close("convBackwardFilter dbias " + alg + " " + g, Oracle.doubles(wantDb), db, 0, atol);
             }
         }
+    }
+
+    @Test
+    void autoTimesThisBackendsOwnKernelsIncludingWinogradBackwardFilter() {
+        ConvGeometry g = new ConvGeometry(2, 4, 10, 12, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        Random rnd = new Random(5);
+        float[] x = Check.randomFloats(rnd, g.inputSize(), -1, 1);
+        float[] dy = Check.randomFloats(rnd, g.outputSize(), -1, 1);
+        float[] dw = new float[g.weightSize()];
+        KERNELS.convBackwardFilter(ConvAlgorithm.AUTO, g, Buffer.of(x), Buffer.of(dy), Buffer.of(dw), null);
+        ConvPlanner.Choice c = ConvPlanner.shared().choice(KERNELS, g, DType.FLOAT32, ConvDirection.BACKWARD_FILTER)
+                .orElseThrow();
+        if (c.mode() == ConvPlanner.Mode.BENCHMARK) {
+            assertEquals(Set.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT, ConvAlgorithm.WINOGRAD),
+                    c.nanos().keySet(), "every algorithm this backend implements is timed");
+        }
+        Buffer want = Buffer.allocate(DType.FLOAT64, g.weightSize());
+        Oracle.REFERENCE.convBackwardFilter(ConvAlgorithm.DIRECT, g, Oracle.widen(x), Oracle.widen(dy), want, null);
+        Check.close("convBackwardFilter AUTO (" + c.algorithm() + ") " + g, Oracle.doubles(want), dw, 0, 1e-3);
     }
 }

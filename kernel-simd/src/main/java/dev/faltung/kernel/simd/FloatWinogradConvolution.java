@@ -1,0 +1,393 @@
+package dev.faltung.kernel.simd;
+
+import dev.faltung.kernel.conv.ConvGeometry;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * float32 Winograd F(4×4, 3×3) (Lavin &amp; Gray 2015, the matrices of the shared
+ * {@code WinogradConvolution.F4X4_3X3}), with the transforms vectorised over tiles and the
+ * channel reduction as 36 GEMMs, one per transform position: {@code M_ξ [K/G, T] = U_ξ [K/G, C/G]·V_ξ [C/G, T]}.
+ * <p>To make the tiles' 6×6 windows contiguous in memory, each input plane is split once into
+ * 16 phase planes {@code ph[py][px][ty][tx] = x[4·ty + py - padTop][4·tx + px - padLeft]}
+ * (rows of {@code tilesX + 1}); element {@code (i, j)} of tile {@code t} is then
+ * {@code ph[i%4][j%4][t + (i/4)·(tilesX+1) + j/4]}, so {@code L} consecutive tiles load as one
+ * vector. Tile indices run over {@code tilesY × (tilesX + 1)}: one column of tiles per row is
+ * computed and discarded. Images are processed in chunks that keep {@code V} and {@code M} under
+ * {@link #BUDGET} floats each.
+ * <p>Backward data is this algorithm on {@code dy} with the kernel flipped, channel axes swapped
+ * and padding {@code 2 - pad} (negative padding crops). Backward filter is its adjoint: 36 GEMMs
+ * of transformed gradients by transformed inputs (see {@link #backwardFilter}). Applies to 3×3 kernels, stride 1,
+ * dilation 1, and outputs of at least 8×8 in every direction it is used for (where the shared
+ * planner's variant rule picks F(4×4)); otherwise the caller runs the shared implementation.
+ * <p>Float32 error: the shared bound with this GEMM summing in float and the transforms in float:
+ * {@code |ŷ - y| ≤ (C/G + 6)·u·(C/G)·max|x|·max|w|·a² + u·|y|}, {@code a² = 2304}. GEMMs run one
+ * per thread and tasks split positions, images or channels, never a sum: results do not depend
+ * on the thread count. Backward filter: each tile's contribution is amplified as above and the
+ * sum over {@code N·T} tiles adds its own rounding: {@code ≤ (a² + N·T + 6)·u·Σ|dy||x|}. Thread-safe.
+ */
+final class FloatWinogradConvolution {
+
+    /** Floats of transformed inputs (and of products) per chunk of images. */
+    static final long BUDGET = 1L << 22;
+    /** The amplification {@code a²} of F(4×4, 3×3)'s error bound. */
+    static final double AMPLIFICATION = 2304;
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int L = SPECIES.length();
+    private static final int POSITIONS = 36;
+
+    private static final double[][] G = {
+            {1.0 / 4, 0, 0},
+            {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+            {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+            {1.0 / 24, 1.0 / 12, 1.0 / 6},
+            {1.0 / 24, -1.0 / 12, 1.0 / 6},
+            {0, 0, 1}};
+
+    private final WorkerPool pool;
+    private final FloatGemm gemm;
+
+    FloatWinogradConvolution(WorkerPool pool, FloatGemm gemm) {
+        this.pool = pool;
+        this.gemm = gemm;
+    }
+
+    /** Forward: 3×3, stride 1, dilation 1, output at least 8×8. */
+    static boolean applies(ConvGeometry g) {
+        return g.r() == 3 && g.s() == 3 && g.strideH() == 1 && g.strideW() == 1
+                && g.dilationH() == 1 && g.dilationW() == 1 && g.outH() >= 8 && g.outW() >= 8;
+    }
+
+    /** Backward data: as forward, and the input (its output) at least 8×8. */
+    static boolean appliesBackwardData(ConvGeometry g) {
+        return applies(g) && g.h() >= 8 && g.w() >= 8;
+    }
+
+    void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        run(g.n(), g.c(), g.h(), g.w(), g.k(), g.groups(), g.padTop(), g.padLeft(), g.outH(), g.outW(), x, w, bias, y);
+    }
+
+    void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        int cpg = g.cPerGroup(), kpg = g.kPerGroup();
+        // w'[c, k_in_group, 2-r, 2-s] = w[k, c_in_group, r, s]
+        float[] flipped = new float[g.weightSize()];
+        for (int k = 0; k < g.k(); k++) {
+            int grp = k / kpg, ki = k % kpg;
+            for (int ci = 0; ci < cpg; ci++) {
+                int c = grp * cpg + ci;
+                for (int tap = 0; tap < 9; tap++) {
+                    flipped[(c * kpg + ki) * 9 + 8 - tap] = w[(k * cpg + ci) * 9 + tap];
+                }
+            }
+        }
+        run(g.n(), g.k(), g.outH(), g.outW(), g.c(), g.groups(), 2 - g.padTop(), 2 - g.padLeft(), g.h(), g.w(),
+                dy, flipped, null, dx);
+    }
+
+    /**
+     * {@code y[n][k][oy][ox] = bias[k] + Σ_{c∈group(k), r, s} w[k][c][r][s]·x[n][c][oy + r - padTop][ox + s - padLeft]}
+     * for {@code oy < outH, ox < outW}, inputs outside the {@code h×w} planes reading 0.
+     */
+    private void run(int n, int c, int h, int w, int k, int groups, int padTop, int padLeft, int outH, int outW,
+                     float[] x, float[] wt, float[] bias, float[] y) {
+        int cg = c / groups, kg = k / groups;
+        int tilesY = (outH + 3) / 4, tilesX = (outW + 3) / 4, tx1 = tilesX + 1;
+        int perImage = (tilesY * tx1 + L - 1) / L * L;
+        int phaseSize = (tilesY + 1) * tx1 + L;
+        int chunk = (int) Math.max(1, Math.min(n, BUDGET / ((long) POSITIONS * Math.max(cg, kg) * perImage)));
+        ConvScratch scratch = ConvScratch.get();
+        float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * cg * chunk * perImage);
+        float[] m = scratch.floats(ConvScratch.OUT, (long) POSITIONS * kg * chunk * perImage);
+        for (int grp = 0; grp < groups; grp++) {
+            float[] u = filterTransform(wt, grp, kg, cg);
+            int group = grp;
+            for (int n0 = 0; n0 < n; n0 += chunk) {
+                int count = Math.min(chunk, n - n0), cols = count * perImage, first = n0;
+                parallel(count * cg, i -> {
+                    int img = i / cg, ci = i % cg;
+                    float[] ph = ConvScratch.get().floats(ConvScratch.SPECTRA, 16L * phaseSize + POSITIONS * L);
+                    int plane = ((first + img) * c + group * cg + ci) * h * w;
+                    phases(x, plane, h, w, padTop, padLeft, tilesY + 1, tx1, phaseSize, ph);
+                    inputTransform(ph, phaseSize, tx1, perImage, v, ci * cols + img * perImage, cg * cols);
+                });
+                int tasks = Math.min(pool.threads(), POSITIONS);
+                pool.run(tasks, t -> {
+                    for (int xi = t; xi < POSITIONS; xi += tasks) {
+                        gemm.gemm(false, false, kg, cols, cg, 1f, u, xi * kg * cg, cg, v, xi * cg * cols, cols,
+                                0f, m, xi * kg * cols, cols, false);
+                    }
+                });
+                parallel(count * kg, i -> {
+                    int img = i / kg, ki = i % kg, kk = group * kg + ki;
+                    float[] tmp = ConvScratch.get().floats(ConvScratch.SPECTRA, 16L * phaseSize + POSITIONS * L);
+                    outputTransform(m, ki * cols + img * perImage, kg * cols, perImage, tx1, tilesX, tilesY,
+                            y, ((first + img) * k + kk) * outH * outW, outH, outW, bias == null ? 0f : bias[kk], tmp);
+                });
+            }
+        }
+    }
+
+    /**
+     * {@code dw} by the adjoint of the forward algorithm: {@code Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A} per
+     * tile gives {@code ∂/∂g = Gᵀ[(A dY Aᵀ) ⊙ (Bᵀ d B)]G}, summed over tiles and images. The
+     * sum over tiles of each position is one GEMM {@code dU_ξ [K/G, C/G] += Z_ξ [K/G, T]·V_ξᵀ [T, C/G]},
+     * over chunks of images in order; {@code Gᵀ dU G} runs in double per weight.
+     */
+    void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] dbias, FloatLoweredConvolution lowered) {
+        int n = g.n(), c = g.c(), h = g.h(), w = g.w(), k = g.k(), outH = g.outH(), outW = g.outW();
+        int cg = g.cPerGroup(), kg = g.kPerGroup();
+        int tilesY = (outH + 3) / 4, tilesX = (outW + 3) / 4, tx1 = tilesX + 1;
+        int perImage = (tilesY * tx1 + L - 1) / L * L;
+        int phaseSize = (tilesY + 1) * tx1 + L;
+        int chunk = (int) Math.max(1, Math.min(n, BUDGET / ((long) POSITIONS * Math.max(cg, kg) * perImage)));
+        ConvScratch scratch = ConvScratch.get();
+        float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * cg * chunk * perImage);
+        float[] z = scratch.floats(ConvScratch.OUT, (long) POSITIONS * kg * chunk * perImage);
+        float[] du = scratch.floats(ConvScratch.WEIGHTS, (long) POSITIONS * kg * cg);
+        for (int grp = 0; grp < g.groups(); grp++) {
+            int group = grp;
+            for (int n0 = 0; n0 < n; n0 += chunk) {
+                int count = Math.min(chunk, n - n0), cols = count * perImage, first = n0;
+                parallel(count * (cg + kg), i -> {
+                    int img = i / (cg + kg), ch = i % (cg + kg);
+                    float[] ph = ConvScratch.get().floats(ConvScratch.SPECTRA, 16L * phaseSize + POSITIONS * L);
+                    if (ch < cg) {
+                        int plane = ((first + img) * c + group * cg + ch) * h * w;
+                        phases(x, plane, h, w, g.padTop(), g.padLeft(), tilesY + 1, tx1, phaseSize, ph);
+                        inputTransform(ph, phaseSize, tx1, perImage, v, ch * cols + img * perImage, cg * cols);
+                    } else {
+                        int ki = ch - cg;
+                        int plane = ((first + img) * k + group * kg + ki) * outH * outW;
+                        phases(dy, plane, outH, outW, 0, 0, tilesY + 1, tx1, phaseSize, ph);
+                        gradientTransform(ph, phaseSize, perImage, z, ki * cols + img * perImage, kg * cols);
+                    }
+                });
+                float beta = n0 == 0 ? 0f : 1f;
+                int tasks = Math.min(pool.threads(), POSITIONS);
+                pool.run(tasks, t -> {
+                    for (int xi = t; xi < POSITIONS; xi += tasks) {
+                        gemm.gemm(false, true, kg, cg, cols, 1f, z, xi * kg * cols, cols, v, xi * cg * cols, cols,
+                                beta, du, xi * kg * cg, cg, false);
+                    }
+                });
+            }
+            for (int ki = 0; ki < kg; ki++) {
+                for (int ci = 0; ci < cg; ci++) {
+                    int dst = ((group * kg + ki) * cg + ci) * 9;
+                    for (int r = 0; r < 3; r++) {
+                        for (int s = 0; s < 3; s++) {
+                            double sum = 0;
+                            for (int a = 0; a < 6; a++) {
+                                double row = 0;
+                                for (int b = 0; b < 6; b++) {
+                                    row += (double) du[((a * 6 + b) * kg + ki) * cg + ci] * G[b][s];
+                                }
+                                sum += G[a][r] * row;
+                            }
+                            dw[dst + r * 3 + s] = (float) sum;
+                        }
+                    }
+                }
+            }
+        }
+        lowered.biasGradient(g, dy, dbias);
+    }
+
+    /** {@code Z = A dY Aᵀ} (6×6 from each 4×4 tile of one gradient plane); position {@code ξ} at {@code out + ξ·posStride}. */
+    private static void gradientTransform(float[] ph, int phaseSize, int perImage, float[] zOut, int out, int posStride) {
+        int tmpAt = 16 * phaseSize;
+        for (int t = 0; t < perImage; t += L) {
+            for (int i = 0; i < 4; i++) {
+                int rowBase = (i * 4) * phaseSize + t;
+                a(FloatVector.fromArray(SPECIES, ph, rowBase), FloatVector.fromArray(SPECIES, ph, rowBase + phaseSize),
+                        FloatVector.fromArray(SPECIES, ph, rowBase + 2 * phaseSize),
+                        FloatVector.fromArray(SPECIES, ph, rowBase + 3 * phaseSize), ph, tmpAt + i * 6 * L, L);
+            }
+            for (int b = 0; b < 6; b++) {
+                int at = tmpAt + b * L;
+                a(FloatVector.fromArray(SPECIES, ph, at), FloatVector.fromArray(SPECIES, ph, at + 6 * L),
+                        FloatVector.fromArray(SPECIES, ph, at + 12 * L), FloatVector.fromArray(SPECIES, ph, at + 18 * L),
+                        zOut, out + b * posStride + t, 6 * posStride);
+            }
+        }
+    }
+
+    /** The six rows of {@code A·d} stored at {@code at + a·step}: {@code A = Aᵀᵀ}, 6×4. */
+    private static void a(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, float[] dst, int at, int step) {
+        // A = [1 0 0 0; 1 1 1 1; 1 -1 1 -1; 1 2 4 8; 1 -2 4 -8; 0 0 0 1]
+        FloatVector even = d0.add(d2), odd = d1.add(d3);
+        FloatVector even4 = d0.add(d2.mul(4f)), odd2 = d1.mul(2f).add(d3.mul(8f));
+        d0.intoArray(dst, at);
+        even.add(odd).intoArray(dst, at + step);
+        even.sub(odd).intoArray(dst, at + 2 * step);
+        even4.add(odd2).intoArray(dst, at + 3 * step);
+        even4.sub(odd2).intoArray(dst, at + 4 * step);
+        d3.intoArray(dst, at + 5 * step);
+    }
+
+    /** {@code U_ξ = (G g Gᵀ)_ξ} for the group's filters, as {@code [ξ][K/G][C/G]}, in double, rounded once. */
+    private static float[] filterTransform(float[] wt, int grp, int kg, int cg) {
+        float[] u = new float[POSITIONS * kg * cg];
+        double[] t = new double[18];
+        for (int ki = 0; ki < kg; ki++) {
+            for (int ci = 0; ci < cg; ci++) {
+                int src = ((grp * kg + ki) * cg + ci) * 9;
+                for (int a = 0; a < 6; a++) {
+                    for (int s = 0; s < 3; s++) {
+                        t[a * 3 + s] = G[a][0] * wt[src + s] + G[a][1] * wt[src + 3 + s] + G[a][2] * wt[src + 6 + s];
+                    }
+                }
+                for (int a = 0; a < 6; a++) {
+                    for (int b = 0; b < 6; b++) {
+                        double sum = t[a * 3] * G[b][0] + t[a * 3 + 1] * G[b][1] + t[a * 3 + 2] * G[b][2];
+                        u[((a * 6 + b) * kg + ki) * cg + ci] = (float) sum;
+                    }
+                }
+            }
+        }
+        return u;
+    }
+
+    /** Splits one padded input plane into the 16 phase planes of {@code rows × tx1} (zero outside the image and in the slack). */
+    private static void phases(float[] x, int plane, int h, int w, int padTop, int padLeft, int rows, int tx1,
+                               int phaseSize, float[] ph) {
+        Arrays.fill(ph, 0, 16 * phaseSize, 0f);
+        // Tiles tx whose four columns 4·tx - padLeft .. +3 all lie inside the row: read in order.
+        int full0 = Math.min(tx1, (Math.max(0, padLeft) + 3) / 4);
+        int full1 = Math.max(full0, Math.min(tx1, Math.floorDiv(w - 4 + padLeft, 4) + 1));
+        for (int ty = 0; ty < rows; ty++) {
+            for (int py = 0; py < 4; py++) {
+                int iy = 4 * ty + py - padTop;
+                if (iy < 0 || iy >= h) continue;
+                int row = plane + iy * w - padLeft;
+                int d0 = py * 4 * phaseSize + ty * tx1, d1 = d0 + phaseSize, d2 = d1 + phaseSize, d3 = d2 + phaseSize;
+                for (int tx = full0; tx < full1; tx++) {
+                    int src = row + 4 * tx;
+                    ph[d0 + tx] = x[src];
+                    ph[d1 + tx] = x[src + 1];
+                    ph[d2 + tx] = x[src + 2];
+                    ph[d3 + tx] = x[src + 3];
+                }
+                for (int tx = 0; tx < tx1; tx++) {
+                    if (tx == full0) tx = full1;
+                    if (tx >= tx1) break;
+                    for (int px = 0; px < 4; px++) {
+                        int ix = 4 * tx + px - padLeft;
+                        if (ix >= 0 && ix < w) ph[d0 + px * phaseSize + tx] = x[row + 4 * tx + px];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code V = Bᵀ d B} for every tile of one plane; position {@code ξ}'s row at {@code out + ξ·posStride}. */
+    private static void inputTransform(float[] ph, int phaseSize, int tx1, int perImage, float[] v, int out, int posStride) {
+        float[] tmp = ph; // row-transform results live past the 16 phase planes
+        int tmpAt = 16 * phaseSize;
+        for (int t = 0; t < perImage; t += L) {
+            for (int i = 0; i < 6; i++) {
+                int rowBase = ((i % 4) * 4) * phaseSize + t + (i / 4) * tx1;
+                FloatVector d0 = FloatVector.fromArray(SPECIES, ph, rowBase);
+                FloatVector d1 = FloatVector.fromArray(SPECIES, ph, rowBase + phaseSize);
+                FloatVector d2 = FloatVector.fromArray(SPECIES, ph, rowBase + 2 * phaseSize);
+                FloatVector d3 = FloatVector.fromArray(SPECIES, ph, rowBase + 3 * phaseSize);
+                FloatVector d4 = FloatVector.fromArray(SPECIES, ph, rowBase + 1);
+                FloatVector d5 = FloatVector.fromArray(SPECIES, ph, rowBase + phaseSize + 1);
+                bt(d0, d1, d2, d3, d4, d5, tmp, tmpAt + i * 6 * L, L);
+            }
+            for (int j = 0; j < 6; j++) {
+                int at = tmpAt + j * L;
+                FloatVector r0 = FloatVector.fromArray(SPECIES, tmp, at);
+                FloatVector r1 = FloatVector.fromArray(SPECIES, tmp, at + 6 * L);
+                FloatVector r2 = FloatVector.fromArray(SPECIES, tmp, at + 12 * L);
+                FloatVector r3 = FloatVector.fromArray(SPECIES, tmp, at + 18 * L);
+                FloatVector r4 = FloatVector.fromArray(SPECIES, tmp, at + 24 * L);
+                FloatVector r5 = FloatVector.fromArray(SPECIES, tmp, at + 30 * L);
+                // V[a][j] for a = 0..5 at position ξ = a·6 + j
+                bt(r0, r1, r2, r3, r4, r5, v, out + j * posStride + t, 6 * posStride);
+            }
+        }
+    }
+
+    /** The six rows of {@code Bᵀ·d} stored at {@code at + a·step}, {@code a = 0..5}. */
+    private static void bt(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4,
+                           FloatVector d5, float[] dst, int at, int step) {
+        // Bᵀ = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+        FloatVector s = d4.sub(d2.mul(4f));          // d4 - 4·d2
+        FloatVector t = d3.sub(d1.mul(4f));          // d3 - 4·d1
+        FloatVector p = d4.sub(d2);                  // d4 - d2
+        FloatVector q = d3.sub(d1).mul(2f);          // 2·(d3 - d1)
+        d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(dst, at);
+        s.add(t).intoArray(dst, at + step);
+        s.sub(t).intoArray(dst, at + 2 * step);
+        p.add(q).intoArray(dst, at + 3 * step);
+        p.sub(q).intoArray(dst, at + 4 * step);
+        d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(dst, at + 5 * step);
+    }
+
+    /**
+     * {@code Y = Aᵀ M A} for the tiles of one output plane, written to {@code y} (plus
+     * {@code bias}) where inside the {@code outH×outW} plane.
+     */
+    private static void outputTransform(float[] m, int in, int posStride, int perImage, int tx1, int tilesX, int tilesY,
+                                        float[] y, int plane, int outH, int outW, float bias, float[] tmp) {
+        int rowsAt = 0, outAt = 24 * L;
+        for (int t = 0; t < perImage; t += L) {
+            // Rows a = 0..5: A applied along the second index.
+            for (int a = 0; a < 6; a++) {
+                int at = in + a * 6 * posStride + t;
+                at(FloatVector.fromArray(SPECIES, m, at), FloatVector.fromArray(SPECIES, m, at + posStride),
+                        FloatVector.fromArray(SPECIES, m, at + 2 * posStride), FloatVector.fromArray(SPECIES, m, at + 3 * posStride),
+                        FloatVector.fromArray(SPECIES, m, at + 4 * posStride), FloatVector.fromArray(SPECIES, m, at + 5 * posStride),
+                        tmp, rowsAt + a * 4 * L, L);
+            }
+            for (int j = 0; j < 4; j++) {
+                int at = rowsAt + j * L;
+                at(FloatVector.fromArray(SPECIES, tmp, at), FloatVector.fromArray(SPECIES, tmp, at + 4 * L),
+                        FloatVector.fromArray(SPECIES, tmp, at + 8 * L), FloatVector.fromArray(SPECIES, tmp, at + 12 * L),
+                        FloatVector.fromArray(SPECIES, tmp, at + 16 * L), FloatVector.fromArray(SPECIES, tmp, at + 20 * L),
+                        tmp, outAt + j * L, 4 * L);
+            }
+            for (int lane = 0; lane < L; lane++) {
+                int tile = t + lane, ty = tile / tx1, tx = tile % tx1;
+                if (ty >= tilesY || tx >= tilesX) continue;
+                for (int i = 0; i < 4; i++) {
+                    int oy = 4 * ty + i;
+                    if (oy >= outH) break;
+                    int row = plane + oy * outW;
+                    for (int j = 0; j < 4; j++) {
+                        int ox = 4 * tx + j;
+                        if (ox >= outW) break;
+                        y[row + ox] = tmp[outAt + (i * 4 + j) * L + lane] + bias;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The four rows of {@code Aᵀ·m} stored at {@code at + i·step}, {@code i = 0..3}. */
+    private static void at(FloatVector m0, FloatVector m1, FloatVector m2, FloatVector m3, FloatVector m4,
+                           FloatVector m5, float[] dst, int at, int step) {
+        // Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+        FloatVector a = m1.add(m2), b = m1.sub(m2), c = m3.add(m4), d = m3.sub(m4);
+        m0.add(a).add(c).intoArray(dst, at);
+        b.add(d.mul(2f)).intoArray(dst, at + step);
+        a.add(c.mul(4f)).intoArray(dst, at + 2 * step);
+        b.add(d.mul(8f)).add(m5).intoArray(dst, at + 3 * step);
+    }
+
+    /** Splits {@code items} into contiguous ranges, one per worker. */
+    private void parallel(int items, java.util.function.IntConsumer body) {
+        int tasks = Math.min(pool.threads(), items);
+        if (tasks <= 1) {
+            for (int i = 0; i < items; i++) body.accept(i);
+            return;
+        }
+        pool.run(tasks, t -> {
+            int from = (int) ((long) items * t / tasks), to = (int) ((long) items * (t + 1) / tasks);
+            for (int i = from; i < to; i++) body.accept(i);
+        });
+    }
+}

@@ -1,0 +1,197 @@
+package dev.faltung.kernel.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.faltung.kernel.Buffer;
+import dev.faltung.kernel.DType;
+import dev.faltung.kernel.conv.ConvAlgorithm;
+import dev.faltung.kernel.conv.ConvGeometry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * This backend's own float32 convolutions (forward, backward data, backward filter of DIRECT,
+ * IM2COL, FFT and WINOGRAD) against the reference DIRECT in float64, element by element, within each
+ * algorithm's documented bound: {@code |ŷ - y| ≤ γ·m} where {@code m} is the same computation
+ * on absolute values ({@code Σ|w||x|}, computed by the reference) and {@code γ} the algorithm's
+ * error constant times {@code u = 2⁻²⁴}. Results must also be bit-identical for 1 and 3 threads.
+ */
+class FloatConvolutionsTest {
+
+    private static final double U = 0x1p-24;
+
+    /** Groups, strides, dilations, asymmetric padding, 1x1, C = 1, odd sizes, padding past the kernel. */
+    private static final ConvGeometry[] GEOMETRIES = {
+        new ConvGeometry(2, 3, 9, 17, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(3, 4, 8, 15, 6, 3, 2, 2, 1, 0, 1, 1, 0, 1, 2, 2),
+        new ConvGeometry(3, 2, 5, 7, 33, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        new ConvGeometry(2, 4, 11, 10, 6, 3, 4, 1, 1, 2, 0, 1, 3, 2, 1, 2),
+        new ConvGeometry(5, 1, 12, 13, 7, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        new ConvGeometry(2, 2, 6, 6, 3, 2, 2, 1, 1, 2, 2, 2, 2, 1, 1, 1),
+        new ConvGeometry(3, 6, 19, 21, 9, 7, 6, 1, 1, 3, 3, 2, 3, 1, 1, 3),
+        new ConvGeometry(2, 3, 23, 20, 4, 11, 11, 4, 3, 0, 1, 2, 0, 1, 1, 1),
+        new ConvGeometry(3, 4, 13, 9, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),
+        new ConvGeometry(2, 5, 19, 22, 3, 3, 3, 1, 1, 0, 2, 3, 1, 1, 1, 1),
+    };
+
+    private static final ConvAlgorithm[] SPECIALISED = {
+        ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT, ConvAlgorithm.WINOGRAD};
+
+    /**
+     * One computation of one direction: expected values, their magnitudes (the computation on
+     * absolute values), the elementwise constant {@code gamma}, an absolute {@code floor}, and
+     * whether the bound is normwise (FFT: relative to the largest magnitude, see
+     * {@link FloatFftConvolution}).
+     */
+    private record Case(String what, double[] want, double[] magnitude, float[] got, double gamma, double floor,
+                        boolean normwise) {
+    }
+
+    /**
+     * Winograd's bound is not elementwise in Σ|w||x| but in the largest input and weight:
+     * {@code (n + 6)·u·n·max|x|·max|w|·a²} with {@code n} the channels summed (see {@link FloatWinogradConvolution}).
+     */
+    private static double winogradFloor(ConvAlgorithm a, int n, float[] in, float[] w) {
+        if (a != ConvAlgorithm.WINOGRAD) return 0;
+        double mx = 0, mw = 0;
+        for (float v : in) mx = Math.max(mx, Math.abs(v));
+        for (float v : w) mw = Math.max(mw, Math.abs(v));
+        return (n + 6) * U * n * mx * mw * FloatWinogradConvolution.AMPLIFICATION;
+    }
+
+    @Test
+    void everySpecialisedPathMatchesTheFloat64ReferenceWithinItsBound() {
+        Random rnd = new Random(11);
+        int specialised = 0;
+        for (int gi = 0; gi < GEOMETRIES.length; gi++) {
+            ConvGeometry g = GEOMETRIES[gi];
+            float[] x = Check.randomFloats(rnd, g.inputSize(), -1, 1);
+            float[] w = Check.randomFloats(rnd, g.weightSize(), -1, 1);
+            float[] bias = gi % 2 == 0 ? null : Check.randomFloats(rnd, g.k(), -1, 1);
+            float[] dy = Check.randomFloats(rnd, g.outputSize(), -1, 1);
+            for (ConvAlgorithm a : SPECIALISED) {
+                for (long budget : new long[] {FloatLoweredConvolution.COLS_BUDGET, 4000}) {
+                    List<float[][]> perThreads = new ArrayList<>();
+                    for (int threads : new int[] {1, 3}) {
+                        WorkerPool pool = WorkerPool.of(threads);
+                        FloatConvolutions conv = new FloatConvolutions(pool, new FloatGemm(pool), budget);
+                        float[] y = new float[g.outputSize()], dx = new float[g.inputSize()];
+                        float[] dw = new float[g.weightSize()], db = bias == null ? null : new float[g.k()];
+                        java.util.Arrays.fill(y, Float.NaN);
+                        java.util.Arrays.fill(dx, Float.NaN);
+                        java.util.Arrays.fill(dw, Float.NaN);
+                        String tag = a + " threads=" + threads + " budget=" + budget + " " + g;
+                        if (conv.forward(a, g, x, w, bias, y)) {
+                            specialised++;
+                            check(forwardCase(tag, a, g, x, w, bias, y));
+                        }
+                        if (conv.backwardData(a, g, dy, w, dx)) {
+                            specialised++;
+                            check(backwardDataCase(tag, a, g, dy, w, dx));
+                        }
+                        if (conv.backwardFilter(a, g, x, dy, dw, db)) {
+                            specialised++;
+                            for (Case c : backwardFilterCases(tag, a, g, x, dy, dw, db)) check(c);
+                        }
+                        perThreads.add(new float[][] {y, dx, dw, db == null ? new float[0] : db});
+                    }
+                    for (int i = 0; i < 4; i++) {
+                        Check.identical(a + " output " + i + " for 1 vs 3 threads, budget " + budget + ", " + g,
+                                perThreads.get(0)[i], perThreads.get(1)[i]);
+                    }
+                }
+            }
+        }
+        assertTrue(specialised > 100, "most paths are specialised, got " + specialised);
+    }
+
+    @Test
+    void directAndFftDeclineWhatTheyDoNotImplementAndIm2colTakesEverything() {
+        WorkerPool pool = WorkerPool.of(1);
+        FloatConvolutions conv = new FloatConvolutions(pool, new FloatGemm(pool));
+        ConvGeometry strided = GEOMETRIES[1], overPadded = GEOMETRIES[5];
+        float[] x = new float[strided.inputSize()], w = new float[strided.weightSize()], y = new float[strided.outputSize()];
+        assertEquals(false, conv.forward(ConvAlgorithm.DIRECT, strided, x, w, null, y));
+        assertEquals(true, conv.forward(ConvAlgorithm.IM2COL, strided, x, w, null, y));
+        assertEquals(false, conv.forward(ConvAlgorithm.WINOGRAD, strided, x, w, null, y));
+        assertEquals(true, conv.forward(ConvAlgorithm.FFT, strided, x, w, null, y), "FFT forward samples the stride-1 result");
+        float[] sdx = new float[strided.inputSize()];
+        assertEquals(false, conv.backwardData(ConvAlgorithm.FFT, strided, y, w, sdx));
+        assertEquals(false, conv.backwardFilter(ConvAlgorithm.FFT, strided, x, y, w, null));
+        float[] dy = new float[overPadded.outputSize()], wo = new float[overPadded.weightSize()];
+        float[] dx = new float[overPadded.inputSize()];
+        assertEquals(false, conv.backwardData(ConvAlgorithm.DIRECT, overPadded, dy, wo, dx),
+                "padding 2 exceeds the 2x2 kernel's span 1: the flipped correlation would need negative padding");
+    }
+
+    private static Case forwardCase(String tag, ConvAlgorithm a, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        Buffer want = Buffer.allocate(DType.FLOAT64, g.outputSize()), mag = Buffer.allocate(DType.FLOAT64, g.outputSize());
+        Oracle.REFERENCE.convForward(ConvAlgorithm.DIRECT, g, Oracle.widen(x), Oracle.widen(w),
+                bias == null ? null : Oracle.widen(bias), want);
+        Oracle.REFERENCE.convForward(ConvAlgorithm.DIRECT, g, abs(x), abs(w), bias == null ? null : abs(bias), mag);
+        int n = g.cPerGroup() * g.r() * g.s();
+        return new Case("conv forward " + tag, Oracle.doubles(want), Oracle.doubles(mag), y, gamma(n + 1),
+                winogradFloor(a, g.cPerGroup(), x, w), a == ConvAlgorithm.FFT);
+    }
+
+    private static Case backwardDataCase(String tag, ConvAlgorithm a, ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        Buffer want = Buffer.allocate(DType.FLOAT64, g.inputSize()), mag = Buffer.allocate(DType.FLOAT64, g.inputSize());
+        Oracle.REFERENCE.convBackwardData(ConvAlgorithm.DIRECT, g, Oracle.widen(dy), Oracle.widen(w), want);
+        Oracle.REFERENCE.convBackwardData(ConvAlgorithm.DIRECT, g, abs(dy), abs(w), mag);
+        int n = g.kPerGroup() * g.r() * g.s() + g.r() * g.s() + 1;
+        return new Case("conv backward data " + tag, Oracle.doubles(want), Oracle.doubles(mag), dx, gamma(n),
+                winogradFloor(a, g.kPerGroup(), dy, w), a == ConvAlgorithm.FFT);
+    }
+
+    private static List<Case> backwardFilterCases(String tag, ConvAlgorithm a, ConvGeometry g, float[] x, float[] dy,
+                                                  float[] dw, float[] db) {
+        Buffer want = Buffer.allocate(DType.FLOAT64, g.weightSize()), mag = Buffer.allocate(DType.FLOAT64, g.weightSize());
+        Buffer wantDb = Buffer.allocate(DType.FLOAT64, g.k()), magDb = Buffer.allocate(DType.FLOAT64, g.k());
+        Oracle.REFERENCE.convBackwardFilter(ConvAlgorithm.DIRECT, g, Oracle.widen(x), Oracle.widen(dy), want, wantDb);
+        Oracle.REFERENCE.convBackwardFilter(ConvAlgorithm.DIRECT, g, abs(x), abs(dy), mag, magDb);
+        int p = g.outH() * (g.w() + g.padLeft() + g.padRight());
+        int n = g.n() * p + 64;
+        List<Case> cases = new ArrayList<>();
+        if (a == ConvAlgorithm.WINOGRAD) {
+            // Adjoint Winograd: each tile's term amplified by a², then N·T tiles summed.
+            int tiles = g.n() * ((g.outH() + 3) / 4) * ((g.outW() + 3) / 4 + 1);
+            n = (int) FloatWinogradConvolution.AMPLIFICATION + tiles + 64;
+        }
+        cases.add(new Case("conv backward filter dw " + tag, Oracle.doubles(want), Oracle.doubles(mag), dw, gamma(n), 0,
+                a == ConvAlgorithm.FFT));
+        if (db != null) {
+            cases.add(new Case("conv backward filter dbias " + tag, Oracle.doubles(wantDb), Oracle.doubles(magDb), db,
+                    (p + 64 + g.n()) * U, 0, false));
+        }
+        return cases;
+    }
+
+    /** The elementwise constant of the summing algorithms: {@code (terms + 2)·u}. */
+    private static double gamma(int terms) {
+        return (terms + 2) * U;
+    }
+
+    private static void check(Case c) {
+        double floor = 0;
+        for (double m : c.magnitude()) floor = Math.max(floor, m);
+        double normFloor = c.normwise() ? FloatFftConvolution.ERROR_FACTOR * U * floor : 0;
+        for (int i = 0; i < c.want().length; i++) {
+            double bound = c.gamma() * c.magnitude()[i] + normFloor + c.floor() + 1e-30;
+            double e = c.want()[i], a = c.got()[i];
+            if (!(Math.abs(a - e) <= bound + U * Math.abs(e))) {
+                fail(c.what() + ": first mismatch at index " + i + ": expected " + e + ", got " + a
+                        + " (bound " + bound + ")");
+            }
+        }
+    }
+
+    private static Buffer abs(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = Math.abs((double) f[i]);
+        return Buffer.of(d);
+    }
+}
