@@ -58,10 +58,16 @@ class ConvAlgorithmPropertiesTest {
                 Convolutions.forward(REF, a, g, Buffer.of(c.x().clone()), Buffer.of(c.w().clone()), Buffer.of(c.bias().clone()), y);
                 Convolutions.backwardData(REF, a, g, Buffer.of(c.dy().clone()), Buffer.of(c.w().clone()), dx);
                 Convolutions.backwardFilter(REF, a, g, Buffer.of(c.x().clone()), Buffer.of(c.dy().clone()), dw, db);
-                Checks.close("forward " + where, ref[0].toDoubles(), y, 1e-10 * Checks.maxAbs(ref[0]));
-                Checks.close("backward data " + where, ref[1].toDoubles(), dx, 1e-10 * Checks.maxAbs(ref[1]));
-                Checks.close("backward filter " + where, ref[2].toDoubles(), dw, 1e-10 * Checks.maxAbs(ref[2]));
-                Checks.close("bias gradient " + where, ref[3].toDoubles(), db, 1e-10 * Checks.maxAbs(ref[3]));
+                // The scale of a result is its largest magnitude, but never below the size of one
+                // of its products: a result that cancels to exactly 0 may come back as ±1e-16.
+                double xw = Checks.maxAbs(c.x()) * Checks.maxAbs(c.w());
+                double dyw = Checks.maxAbs(c.dy()) * Checks.maxAbs(c.w());
+                double xdy = Checks.maxAbs(c.x()) * Checks.maxAbs(c.dy());
+                Checks.close("forward " + where, ref[0].toDoubles(), y, 1e-10 * Math.max(Checks.maxAbs(ref[0]), xw));
+                Checks.close("backward data " + where, ref[1].toDoubles(), dx, 1e-10 * Math.max(Checks.maxAbs(ref[1]), dyw));
+                Checks.close("backward filter " + where, ref[2].toDoubles(), dw, 1e-10 * Math.max(Checks.maxAbs(ref[2]), xdy));
+                Checks.close("bias gradient " + where, ref[3].toDoubles(), db,
+                        1e-10 * Math.max(Checks.maxAbs(ref[3]), Checks.maxAbs(c.dy())));
             }
         });
     }
