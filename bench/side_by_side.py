@@ -174,6 +174,9 @@ def faltung(args, bench_args):
     env = dict(os.environ, POCL_MAX_PTHREAD_COUNT=str(args.threads))
     if args.conv_auto:
         env["FALTUNG_JAVA_OPTS"] = (env.get("FALTUNG_JAVA_OPTS", "") + f" -Dfaltung.conv.auto={args.conv_auto}").strip()
+    # PyTorch's OpenMP workers spin for a while after each call; let them go idle so they do not
+    # compete with Faltung's first calls, where its AUTO planner times the candidate algorithms.
+    time.sleep(1.0)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, env=env)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
