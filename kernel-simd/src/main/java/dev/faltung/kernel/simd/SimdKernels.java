@@ -331,33 +331,35 @@ public final class SimdKernels implements Kernels {
     @Override
     public void uniform(long seed, long offset, double lo, double hi, Buffer out) {
         double span = hi - lo;
-        switch (out) {
-            case Buffer.F32(float[] t) -> {
-                for (int i = 0; i < t.length; i++) {
-                    t[i] = (float) (lo + span * CounterRandom.uniform(seed, offset + i));
-                }
-            }
-            case Buffer.F64(double[] t) -> {
-                for (int i = 0; i < t.length; i++) {
-                    t[i] = lo + span * CounterRandom.uniform(seed, offset + i);
-                }
-            }
-        }
+        draw(out, i -> lo + span * CounterRandom.uniform(seed, offset + i));
     }
 
     @Override
     public void normal(long seed, long offset, double mean, double std, Buffer out) {
+        draw(out, i -> mean + std * CounterRandom.normal(seed, offset + i));
+    }
+
+    /**
+     * Fills {@code out[i] = value(i)} in parallel ranges. Every element is a pure function of its
+     * index (a counter-based draw), so the result does not depend on the thread count; the
+     * StrictMath-based normal draws make initialising a large model worth the threads.
+     */
+    private void draw(Buffer out, java.util.function.LongToDoubleFunction value) {
+        int n = out.size();
+        // One contiguous range per worker (the pool runs task 0 on the caller, the rest on its workers).
+        int tasks = Math.max(1, Math.min(pool.threads(), n >> 15));
+        long per = ((long) n + tasks - 1) / tasks;
         switch (out) {
-            case Buffer.F32(float[] t) -> {
-                for (int i = 0; i < t.length; i++) {
-                    t[i] = (float) (mean + std * CounterRandom.normal(seed, offset + i));
+            case Buffer.F32(float[] t) -> pool.run(tasks, task -> {
+                for (int i = (int) (task * per), end = (int) Math.min(n, (task + 1) * per); i < end; i++) {
+                    t[i] = (float) value.applyAsDouble(i);
                 }
-            }
-            case Buffer.F64(double[] t) -> {
-                for (int i = 0; i < t.length; i++) {
-                    t[i] = mean + std * CounterRandom.normal(seed, offset + i);
+            });
+            case Buffer.F64(double[] t) -> pool.run(tasks, task -> {
+                for (int i = (int) (task * per), end = (int) Math.min(n, (task + 1) * per); i < end; i++) {
+                    t[i] = value.applyAsDouble(i);
                 }
-            }
+            });
         }
     }
 
