@@ -3,6 +3,7 @@ package dev.faltung.kernel;
 import dev.faltung.kernel.conv.ConvAlgorithm;
 import dev.faltung.kernel.conv.ConvGeometry;
 import dev.faltung.kernel.pool.PoolGeometry;
+import java.util.List;
 
 /**
  * The kernel SPI: the primitives every backend implements. Destination-passing style, output
@@ -23,6 +24,54 @@ public interface Kernels {
      * is the broadcast shape of {@code aShape} and {@code bShape} (ranks may differ).
      */
     void binary(BinaryOp op, Buffer a, int[] aShape, Buffer b, int[] bShape, Buffer out, int[] outShape);
+
+    /**
+     * Runs {@code program} element-wise: {@code outputs[j][i]} receives value
+     * {@code program.output(j)} computed from {@code inputs[*][i]}. All operands share dtype
+     * and size; an output may also be an input (each element is read before it is written).
+     * The results equal those of the program's steps run one by one through {@link #unary} and
+     * {@link #binary}, which is what this default does, with a temporary buffer per step;
+     * backends override it to make one pass without the temporaries.
+     */
+    default void elementwise(ElementwiseProgram program, Buffer[] inputs, Buffer[] outputs) {
+        program.check(inputs, outputs);
+        if (outputs.length == 0) {
+            return;
+        }
+        DType dtype = outputs[0].dtype();
+        int n = outputs[0].size();
+        int[] shape = {n};
+        List<ElementwiseProgram.Step> steps = program.steps();
+        Buffer[] values = new Buffer[steps.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (steps.get(i)) {
+                case ElementwiseProgram.Input in -> inputs[in.input()];
+                case ElementwiseProgram.Unary u -> {
+                    Buffer out = Buffer.allocate(dtype, n);
+                    unary(u.op(), u.alpha(), values[u.x()], out);
+                    yield out;
+                }
+                case ElementwiseProgram.Binary b -> {
+                    Buffer out = Buffer.allocate(dtype, n);
+                    binary(b.op(), values[b.a()], shape, values[b.b()], shape, out, shape);
+                    yield out;
+                }
+            };
+        }
+        // Copy out only after everything is computed: outputs may alias inputs.
+        Buffer[] results = new Buffer[outputs.length];
+        for (int j = 0; j < outputs.length; j++) {
+            Buffer v = values[program.output(j)];
+            boolean aliased = false;
+            for (Buffer o : outputs) {
+                aliased |= o == v;
+            }
+            results[j] = aliased ? v.copy() : v;
+        }
+        for (int j = 0; j < outputs.length; j++) {
+            copy(results[j], 0, new int[] {1}, outputs[j], 0, new int[] {1}, shape);
+        }
+    }
 
     // ---- reductions ---------------------------------------------------------------------
 

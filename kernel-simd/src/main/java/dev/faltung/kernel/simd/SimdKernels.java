@@ -3,6 +3,7 @@ package dev.faltung.kernel.simd;
 import dev.faltung.kernel.BinaryOp;
 import dev.faltung.kernel.Buffer;
 import dev.faltung.kernel.DType;
+import dev.faltung.kernel.ElementwiseProgram;
 import dev.faltung.kernel.KernelFamily;
 import dev.faltung.kernel.Kernels;
 import dev.faltung.kernel.ReduceOp;
@@ -34,6 +35,7 @@ public final class SimdKernels implements Kernels {
     private final FloatGemm floatGemm;
     private final DoubleGemm doubleGemm;
     private final FloatConvolutions convolutions;
+    private final FloatPrograms programs;
 
     /** Kernels whose GEMM uses {@code threads} threads (the calling thread included). */
     public SimdKernels(int threads) {
@@ -41,6 +43,7 @@ public final class SimdKernels implements Kernels {
         this.floatGemm = new FloatGemm(pool);
         this.doubleGemm = new DoubleGemm(pool);
         this.convolutions = new FloatConvolutions(pool, floatGemm);
+        this.programs = new FloatPrograms(pool);
     }
 
     /** Whether {@code family} is computed here in float64 rather than by the reference backend. */
@@ -97,6 +100,25 @@ public final class SimdKernels implements Kernels {
                     + " elements but output has " + out.size());
         }
         FloatElementwise.unary(op, alpha, f32(x), f32(out), x.size());
+    }
+
+    @Override
+    public void elementwise(ElementwiseProgram program, Buffer[] inputs, Buffer[] outputs) {
+        program.check(inputs, outputs);
+        Buffer first = outputs.length > 0 ? outputs[0] : null;
+        if (!(first instanceof Buffer.F32)) {
+            Kernels.super.elementwise(program, inputs, outputs);
+            return;
+        }
+        float[][] in = new float[inputs.length][];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = f32(inputs[i]);
+        }
+        float[][] out = new float[outputs.length][];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = f32(outputs[j]);
+        }
+        programs.run(program, in, out, first.size());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.faltung.nn.optim;
 
+import dev.faltung.autodiff.Expr;
 import dev.faltung.autodiff.Tensor;
 import java.util.Map;
 
@@ -25,9 +26,9 @@ public final class AdaGrad extends ParameterOptimizer {
     }
 
     @Override
-    protected Tensor update(String name, Tensor p, Tensor g, long t) {
+    protected Expr update(String name, Expr p, Expr g, long t) {
         double clr = learningRate() / (1 + (t - 1) * lrDecay);
-        Tensor sum = slot("sum", name).add(g.square());
+        Expr sum = slot("sum", name).add(g.square());
         setSlot("sum", name, sum);
         return p.sub(g.div(sum.sqrt().add(eps)).mul(clr));
     }

@@ -1,5 +1,6 @@
 package dev.faltung.nn.optim;
 
+import dev.faltung.autodiff.Expr;
 import dev.faltung.autodiff.Tensor;
 import java.util.Map;
 
@@ -32,14 +33,14 @@ public class Adam extends ParameterOptimizer {
     }
 
     @Override
-    protected Tensor update(String name, Tensor p, Tensor g, long t) {
-        Tensor m = slot("exp_avg", name).mul(beta1).add(g.mul(1 - beta1));
-        Tensor v = slot("exp_avg_sq", name).mul(beta2).add(g.square().mul(1 - beta2));
+    protected Expr update(String name, Expr p, Expr g, long t) {
+        Expr m = slot("exp_avg", name).mul(beta1).add(g.mul(1 - beta1));
+        Expr v = slot("exp_avg_sq", name).mul(beta2).add(g.square().mul(1 - beta2));
         setSlot("exp_avg", name, m);
         setSlot("exp_avg_sq", name, v);
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
-        Tensor denom = v.sqrt().div(Math.sqrt(bc2)).add(eps);
+        Expr denom = v.sqrt().div(Math.sqrt(bc2)).add(eps);
         return p.sub(m.div(denom).mul(learningRate() / bc1));
     }
 }

@@ -1,5 +1,6 @@
 package dev.faltung.nn.optim;
 
+import dev.faltung.autodiff.Expr;
 import dev.faltung.autodiff.Tensor;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ public final class AdamW extends Adam {
     }
 
     @Override
-    protected Tensor update(String name, Tensor p, Tensor g, long t) {
+    protected Expr update(String name, Expr p, Expr g, long t) {
         return super.update(name, p.mul(1 - learningRate() * weightDecay()), g, t);
     }
 }

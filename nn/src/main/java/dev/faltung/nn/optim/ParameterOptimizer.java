@@ -1,5 +1,6 @@
 package dev.faltung.nn.optim;
 
+import dev.faltung.autodiff.Expr;
 import dev.faltung.autodiff.NoGrad;
 import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.DType;
@@ -18,7 +19,9 @@ import java.util.TreeSet;
  *
  * <p>State is named {@code slot.param} ({@code exp_avg.conv1.weight}) plus {@code step.param}
  * and {@code lr} as 0-d float64 tensors. Parameters are updated in place, so modules keep their
- * tensors. Updates are written with tensor operations in the parameter's dtype.
+ * tensors. Updates are written as {@link Expr}essions in the parameter's dtype: the new value of
+ * a parameter and of its slots is computed in one pass over its elements, with the rounding of
+ * the same tensor operations but none of their temporary tensors.
  */
 public abstract class ParameterOptimizer implements Optimizer {
 
@@ -28,6 +31,8 @@ public abstract class ParameterOptimizer implements Optimizer {
     private final List<Constraint> constraints = new ArrayList<>();
     private final double weightDecay;
     private double lr;
+    private final List<Tensor> pendingTargets = new ArrayList<>();
+    private final List<Expr> pendingValues = new ArrayList<>();
 
     protected ParameterOptimizer(String op, Map<String, Tensor> params, double lr, double weightDecay,
                                  String... slotNames) {
@@ -49,9 +54,10 @@ public abstract class ParameterOptimizer implements Optimizer {
     /**
      * The new value of parameter {@code name} given its value {@code p}, its gradient {@code g}
      * (coupled weight decay already added unless {@link #decoupledDecay()}) and its step number
-     * {@code t} (1 on the first update). Runs under {@link NoGrad}.
+     * {@code t} (1 on the first update); new slot values are given with {@link #setSlot}. All of
+     * them are stored together after the call, so {@link #slot} always reads the old state.
      */
-    protected abstract Tensor update(String name, Tensor p, Tensor g, long t);
+    protected abstract Expr update(String name, Expr p, Expr g, long t);
 
     /** Whether weight decay is applied by the subclass itself (AdamW) instead of added to the gradient. */
     protected boolean decoupledDecay() {
@@ -62,14 +68,15 @@ public abstract class ParameterOptimizer implements Optimizer {
         return weightDecay;
     }
 
-    /** The state tensor {@code slot} of parameter {@code name}. */
-    protected final Tensor slot(String slot, String name) {
-        return slots.get(slot).get(name);
+    /** The state {@code slot} of parameter {@code name}, as it was before this step. */
+    protected final Expr slot(String slot, String name) {
+        return Expr.of(slots.get(slot).get(name));
     }
 
-    /** Overwrites state {@code slot} of parameter {@code name} in place. */
-    protected final void setSlot(String slot, String name, Tensor value) {
-        Init.assign(slots.get(slot).get(name), value);
+    /** The new value of state {@code slot} of parameter {@code name}, stored with the parameter's. */
+    protected final void setSlot(String slot, String name, Expr value) {
+        pendingTargets.add(slots.get(slot).get(name));
+        pendingValues.add(value);
     }
 
     /** Adds a constraint applied after every step; returns this. */
@@ -87,12 +94,18 @@ public abstract class ParameterOptimizer implements Optimizer {
                 if (g == null) {
                     continue;
                 }
-                Tensor value = p.detach();
+                Expr value = Expr.of(p);
+                Expr grad = Expr.of(g);
                 if (weightDecay != 0 && !decoupledDecay()) {
-                    g = g.add(value.mul(weightDecay));
+                    grad = grad.add(value.mul(weightDecay));
                 }
                 long t = steps.merge(e.getKey(), 1L, Long::sum);
-                Init.assign(p, update(e.getKey(), value, g, t));
+                pendingTargets.clear();
+                pendingValues.clear();
+                Expr updated = update(e.getKey(), value, grad, t);
+                pendingTargets.add(p);
+                pendingValues.add(updated);
+                Expr.assign(pendingTargets, pendingValues);
             }
             for (Constraint c : constraints) {
                 c.apply();

@@ -1,5 +1,6 @@
 package dev.faltung.nn.optim;
 
+import dev.faltung.autodiff.Expr;
 import dev.faltung.autodiff.Tensor;
 import java.util.Map;
 
@@ -47,18 +48,18 @@ public final class RmsProp extends ParameterOptimizer {
     }
 
     @Override
-    protected Tensor update(String name, Tensor p, Tensor g, long t) {
-        Tensor v = slot("square_avg", name).mul(alpha).add(g.square().mul(1 - alpha));
+    protected Expr update(String name, Expr p, Expr g, long t) {
+        Expr v = slot("square_avg", name).mul(alpha).add(g.square().mul(1 - alpha));
         setSlot("square_avg", name, v);
-        Tensor denom;
+        Expr denom;
         if (centered) {
-            Tensor m = slot("grad_avg", name).mul(alpha).add(g.mul(1 - alpha));
+            Expr m = slot("grad_avg", name).mul(alpha).add(g.mul(1 - alpha));
             setSlot("grad_avg", name, m);
             denom = v.sub(m.square()).sqrt().add(eps);
         } else {
             denom = v.sqrt().add(eps);
         }
-        Tensor step = g.div(denom);
+        Expr step = g.div(denom);
         if (momentum > 0) {
             step = slot("momentum_buffer", name).mul(momentum).add(step);
             setSlot("momentum_buffer", name, step);

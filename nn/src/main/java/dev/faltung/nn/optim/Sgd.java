@@ -1,5 +1,6 @@
 package dev.faltung.nn.optim;
 
+import dev.faltung.autodiff.Expr;
 import dev.faltung.autodiff.Tensor;
 import java.util.Map;
 
@@ -47,9 +48,9 @@ public final class Sgd extends ParameterOptimizer {
     }
 
     @Override
-    protected Tensor update(String name, Tensor p, Tensor g, long t) {
+    protected Expr update(String name, Expr p, Expr g, long t) {
         if (momentum != 0) {
-            Tensor buf = t == 1 ? g : slot("momentum_buffer", name).mul(momentum).add(g.mul(1 - dampening));
+            Expr buf = t == 1 ? g : slot("momentum_buffer", name).mul(momentum).add(g.mul(1 - dampening));
             setSlot("momentum_buffer", name, buf);
             g = nesterov ? g.add(buf.mul(momentum)) : buf;
         }
