@@ -17,6 +17,7 @@ final class FloatConvolutions {
 
     private final FloatLoweredConvolution lowered;
     private final FloatDirectConvolution direct;
+    private final FloatChannelLaneConvolution channelLanes;
     private final FloatFftConvolution fft;
     private final FloatWinogradConvolution winograd;
 
@@ -28,6 +29,7 @@ final class FloatConvolutions {
     FloatConvolutions(WorkerPool pool, FloatGemm gemm, long colsBudget) {
         this.lowered = new FloatLoweredConvolution(pool, gemm, colsBudget);
         this.direct = new FloatDirectConvolution(pool, lowered);
+        this.channelLanes = new FloatChannelLaneConvolution(pool, lowered);
         this.fft = new FloatFftConvolution(pool, lowered);
         this.winograd = new FloatWinogradConvolution(pool, gemm);
     }
@@ -36,8 +38,11 @@ final class FloatConvolutions {
         switch (a) {
             case IM2COL -> lowered.forward(g, x, w, bias, y);
             case DIRECT -> {
-                if (!FloatDirectConvolution.applies(g)) return false;
-                direct.forward(g, x, w, bias, y);
+                if (channelLanesForward(g)) {
+                    channelLanes.forward(g, x, w, bias, y);
+                } else {
+                    direct.forward(g, x, w, bias, y);
+                }
             }
             case FFT -> fft.forward(g, x, w, bias, y);
             case WINOGRAD -> {
@@ -49,12 +54,25 @@ final class FloatConvolutions {
         return true;
     }
 
+    /**
+     * DIRECT's two layouts: channels in the lanes where that wastes fewer multiply-adds than
+     * output rows in the lanes (and always at strides above 1, which the row layout lacks).
+     */
+    static boolean channelLanesForward(ConvGeometry g) {
+        return !FloatDirectConvolution.applies(g)
+                || FloatChannelLaneConvolution.forwardEfficiency(g) >= FloatDirectConvolution.forwardEfficiency(g);
+    }
+
     boolean backwardData(ConvAlgorithm a, ConvGeometry g, float[] dy, float[] w, float[] dx) {
         switch (a) {
             case IM2COL -> lowered.backwardData(g, dy, w, dx);
             case DIRECT -> {
                 if (!FloatDirectConvolution.appliesBackwardData(g)) return false;
-                direct.backwardData(g, dy, w, dx);
+                if (channelLanesForward(FloatDirectConvolution.backwardDataGeometry(g))) {
+                    channelLanes.backwardData(g, dy, w, dx);
+                } else {
+                    direct.backwardData(g, dy, w, dx);
+                }
             }
             case FFT -> {
                 if (!FloatFftConvolution.appliesBackward(g)) return false;
@@ -73,8 +91,13 @@ final class FloatConvolutions {
         switch (a) {
             case IM2COL -> lowered.backwardFilter(g, x, dy, dw, dbias);
             case DIRECT -> {
-                if (!FloatDirectConvolution.applies(g)) return false;
-                direct.backwardFilter(g, x, dy, dw, dbias);
+                boolean lanes = !FloatDirectConvolution.applies(g)
+                        || FloatChannelLaneConvolution.filterEfficiency(g) >= FloatDirectConvolution.filterEfficiency(g);
+                if (lanes) {
+                    channelLanes.backwardFilter(g, x, dy, dw, dbias);
+                } else {
+                    direct.backwardFilter(g, x, dy, dw, dbias);
+                }
             }
             case FFT -> {
                 if (!FloatFftConvolution.appliesBackward(g)) return false;

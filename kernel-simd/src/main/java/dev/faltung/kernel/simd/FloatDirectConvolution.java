@@ -56,6 +56,20 @@ final class FloatDirectConvolution {
                 && g.padLeft() <= spanW && g.padRight() <= spanW;
     }
 
+    /** Share of the forward kernel's multiply-adds that produce outputs (stride 1). */
+    static double forwardEfficiency(ConvGeometry g) {
+        Layout lay = Layout.of(g);
+        int span = (lay.flat + STEP - 1) / STEP * STEP, kpg = g.kPerGroup();
+        return (double) g.outH() * g.outW() / span * kpg / ((kpg + KB - 1) / KB * KB);
+    }
+
+    /** Share of the backward-filter dot products' lanes that hold outputs (stride 1). */
+    static double filterEfficiency(ConvGeometry g) {
+        Layout lay = Layout.of(g);
+        int span = (lay.flat + L - 1) / L * L;
+        return (double) g.outH() * g.outW() / span;
+    }
+
     /** Padded plane geometry shared by the three directions. */
     private record Layout(int hp, int wp, int flat, int plane) {
         static Layout of(ConvGeometry g) {
@@ -193,12 +207,24 @@ final class FloatDirectConvolution {
     }
 
     void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        forward(backwardDataGeometry(g), dy, flipTransposed(g, w), null, dx);
+    }
+
+    /**
+     * Backward data at stride 1 as a forward convolution: {@code dy} is the input (K channels),
+     * the output has C channels, and each side is padded by the dilated kernel span minus the
+     * original padding.
+     */
+    static ConvGeometry backwardDataGeometry(ConvGeometry g) {
         int spanH = (g.r() - 1) * g.dilationH(), spanW = (g.s() - 1) * g.dilationW();
-        ConvGeometry t = new ConvGeometry(g.n(), g.k(), g.outH(), g.outW(), g.c(), g.r(), g.s(), 1, 1,
+        return new ConvGeometry(g.n(), g.k(), g.outH(), g.outW(), g.c(), g.r(), g.s(), 1, 1,
                 spanH - g.padTop(), spanH - g.padBottom(), spanW - g.padLeft(), spanW - g.padRight(),
                 g.dilationH(), g.dilationW(), g.groups());
+    }
+
+    /** The kernel of {@link #backwardDataGeometry}: {@code w'[c, k_in_group, R-1-r, S-1-s] = w[k, c_in_group, r, s]}. */
+    static float[] flipTransposed(ConvGeometry g, float[] w) {
         int cpg = g.cPerGroup(), kpg = g.kPerGroup(), taps = g.r() * g.s();
-        // w'[c, k_in_group, R-1-r, S-1-s] = w[k, c_in_group, r, s]
         float[] flipped = new float[g.weightSize()];
         for (int k = 0; k < g.k(); k++) {
             int grp = k / kpg, ki = k % kpg;
@@ -209,7 +235,7 @@ final class FloatDirectConvolution {
                 }
             }
         }
-        forward(t, dy, flipped, null, dx);
+        return flipped;
     }
 
     void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] dbias) {

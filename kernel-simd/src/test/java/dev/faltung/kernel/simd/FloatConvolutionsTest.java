@@ -36,6 +36,12 @@ class FloatConvolutionsTest {
         new ConvGeometry(2, 3, 23, 20, 4, 11, 11, 4, 3, 0, 1, 2, 0, 1, 1, 1),
         new ConvGeometry(3, 4, 13, 9, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),
         new ConvGeometry(2, 5, 19, 22, 3, 3, 3, 1, 1, 0, 2, 3, 1, 1, 1, 1),
+        // Many output channels on narrow rows: DIRECT puts channels in the lanes, with each of
+        // its register tiles (14x2, 16x1, 6x4 vectors), strided and grouped too.
+        new ConvGeometry(2, 8, 5, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(2, 8, 5, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(2, 8, 6, 12, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(2, 8, 11, 13, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 2),
     };
 
     private static final ConvAlgorithm[] SPECIALISED = {
@@ -110,12 +116,24 @@ class FloatConvolutionsTest {
     }
 
     @Test
+    void directPutsChannelsInTheLanesWhereRowsWouldWasteThem() {
+        assertTrue(FloatConvolutions.channelLanesForward(GEOMETRIES[10]), "32 channels, 14-wide rows");
+        assertTrue(FloatConvolutions.channelLanesForward(GEOMETRIES[12]), "64 channels, 12-wide rows");
+        assertTrue(FloatConvolutions.channelLanesForward(GEOMETRIES[13]), "stride 2");
+        assertEquals(false, FloatConvolutions.channelLanesForward(GEOMETRIES[4]), "7 channels from 1: rows fill the lanes");
+    }
+
+    @Test
     void directAndFftDeclineWhatTheyDoNotImplementAndIm2colTakesEverything() {
         WorkerPool pool = WorkerPool.of(1);
         FloatConvolutions conv = new FloatConvolutions(pool, new FloatGemm(pool));
         ConvGeometry strided = GEOMETRIES[1], overPadded = GEOMETRIES[5];
         float[] x = new float[strided.inputSize()], w = new float[strided.weightSize()], y = new float[strided.outputSize()];
-        assertEquals(false, conv.forward(ConvAlgorithm.DIRECT, strided, x, w, null, y));
+        assertEquals(true, conv.forward(ConvAlgorithm.DIRECT, strided, x, w, null, y), "channels in the lanes");
+        float[] sdw = new float[strided.weightSize()];
+        assertEquals(true, conv.backwardFilter(ConvAlgorithm.DIRECT, strided, x, y, sdw, null));
+        assertEquals(false, conv.backwardData(ConvAlgorithm.DIRECT, strided, y, w, new float[strided.inputSize()]),
+                "backward data at stride 2 is not a forward convolution");
         assertEquals(true, conv.forward(ConvAlgorithm.IM2COL, strided, x, w, null, y));
         assertEquals(false, conv.forward(ConvAlgorithm.WINOGRAD, strided, x, w, null, y));
         assertEquals(true, conv.forward(ConvAlgorithm.FFT, strided, x, w, null, y), "FFT forward samples the stride-1 result");
