@@ -107,6 +107,11 @@ public final class Expr {
         return unary(UnaryOp.SQUARE, 0);
     }
 
+    /** 1 where the value exceeds {@code c}, else 0. */
+    public Expr greaterThan(double c) {
+        return unary(UnaryOp.GREATER_SCALAR, c);
+    }
+
     public Expr sign() {
         return unary(UnaryOp.SIGN, 0);
     }

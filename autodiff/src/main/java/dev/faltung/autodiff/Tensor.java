@@ -73,7 +73,7 @@ public final class Tensor {
 
     public static Tensor zeros(DType dtype, int... shape) {
         int[] s = shape.clone();
-        return new Tensor(dtype, s, Buffer.allocate(dtype, Shapes.numel(s)));
+        return new Tensor(dtype, s, allocate(dtype, Shapes.numel(s)));
     }
 
     public static Tensor full(double value, DType dtype, int... shape) {
@@ -263,6 +263,9 @@ public final class Tensor {
         List<Tensor> order = topologicalOrder(this);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(this, gradOutput);
+        Map<Buffer, Boolean> outerFresh = FRESH.get();
+        Map<Buffer, Boolean> fresh = new IdentityHashMap<>();
+        FRESH.set(fresh);
         try (NoGrad ignored = NoGrad.enter()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -275,8 +278,11 @@ public final class Tensor {
                         throw new IllegalStateException("backward: the graph through this tensor was freed by an "
                                 + "earlier backward(); pass retainGraph=true to backward twice");
                     }
-                    // A leaf: accumulate. Copy first so no two leaves ever share a gradient buffer.
-                    t.grad = t.grad == null ? g.copy() : t.grad.add(g);
+                    // A leaf: accumulate. A buffer made by this pass is kept (and forgotten, so that no
+                    // other leaf keeps it too); anything else is copied, so that no two leaves, nor
+                    // a leaf and the caller's gradOutput, ever share a gradient buffer.
+                    boolean own = fresh.remove(g.data) != null;
+                    t.grad = t.grad == null ? (own ? g : g.copy()) : t.grad.add(g);
                     continue;
                 }
                 Node n = t.node;
@@ -298,6 +304,8 @@ public final class Tensor {
                     t.graphFreed = true;
                 }
             }
+        } finally {
+            FRESH.set(outerFresh);
         }
     }
 
@@ -344,7 +352,23 @@ public final class Tensor {
 
     /** A new uninitialised-looking (zero) tensor of this dtype for kernel outputs. */
     static Tensor empty(DType dtype, int[] shape) {
-        return new Tensor(dtype, shape, Buffer.allocate(dtype, Shapes.numel(shape)));
+        return new Tensor(dtype, shape, allocate(dtype, Shapes.numel(shape)));
+    }
+
+    /**
+     * Buffers that backward rules allocated on this thread during the running backward pass:
+     * nothing else refers to them, so a leaf may keep one as its gradient instead of a copy
+     * (a 3M-parameter layer's weight gradient, copied, cost more than its GEMM).
+     */
+    private static final ThreadLocal<Map<Buffer, Boolean>> FRESH = new ThreadLocal<>();
+
+    private static Buffer allocate(DType dtype, int size) {
+        Buffer b = Buffer.allocate(dtype, size);
+        Map<Buffer, Boolean> fresh = FRESH.get();
+        if (fresh != null) {
+            fresh.put(b, Boolean.TRUE);
+        }
+        return b;
     }
 
     private Tensor emptyLike() {
@@ -434,8 +458,11 @@ public final class Tensor {
     }
 
     public Tensor relu() {
-        return record("relu", unary(UnaryOp.RELU, 0),
-                g -> new Tensor[] {g.mul(this.unary(UnaryOp.GREATER_SCALAR, 0))}, this);
+        return record("relu", unary(UnaryOp.RELU, 0), g -> {
+            Tensor gi = emptyLike();
+            Expr.assign(gi, Expr.of(g).mul(Expr.of(this).greaterThan(0))); // one pass: g·[x > 0]
+            return new Tensor[] {gi};
+        }, this);
     }
 
     /** x > 0 ? x : slope·x. */

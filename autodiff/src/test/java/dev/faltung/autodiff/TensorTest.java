@@ -156,4 +156,20 @@ class TensorTest {
         assertTrue(e.getMessage().contains("conv2d") && e.getMessage().contains("[1, 3, 8, 8]")
                 && e.getMessage().contains("[4, 2, 3, 3]"), e.getMessage());
     }
+
+    @Test
+    void leavesNeverShareAGradientBufferWithEachOtherOrWithTheCaller() {
+        Tensor x = vec(1, 2, 3).requiresGrad(true), y = vec(4, 5, 6).requiresGrad(true);
+        x.add(y).sum().backward();                     // add hands one gradient to both inputs
+        assertArrayEquals(new double[] {1, 1, 1}, x.grad().toDoubleArray());
+        assertArrayEquals(new double[] {1, 1, 1}, y.grad().toDoubleArray());
+        assertFalse(x.grad().buffer() == y.grad().buffer());
+
+        Tensor z = vec(1, 2, 3, 4).requiresGrad(true);
+        Tensor gradOutput = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2);
+        z.reshape(2, 2).backward(gradOutput, false);     // the caller's gradient reaches the leaf as a view
+        assertFalse(z.grad().buffer() == gradOutput.buffer());
+        gradOutput.set(100, 0, 0);
+        assertArrayEquals(new double[] {1, 2, 3, 4}, z.grad().toDoubleArray());
+    }
 }

@@ -3,12 +3,19 @@ package dev.faltung.kernel.simd;
 import dev.faltung.kernel.conv.ConvGeometry;
 import dev.faltung.kernel.pool.PoolGeometry;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * float32 im2col/col2im and pooling over NCHW arrays. The work is memory movement, not
  * arithmetic: with stride 1, each row of a patch matrix is a contiguous slice of an image row
  * (one {@code arraycopy} plus zero padding), and C2 vectorises the remaining simple loops by
- * itself. Pooling sums in double, as the reference does.
+ * itself. Pooling sums in double, as the reference does, and splits planes across the worker
+ * pool (each output depends on one plane, so results do not depend on the split).
  */
 final class FloatImages {
 
@@ -77,10 +84,88 @@ final class FloatImages {
         }
     }
 
-    static void maxPoolForward(PoolGeometry g, float[] x, float[] y, int[] argmax) {
+    /** Runs {@code body} on planes {@code from .. to} in contiguous ranges, one per worker. */
+    private static void planes(WorkerPool pool, PoolGeometry g, java.util.function.BiConsumer<Integer, Integer> body) {
+        int planes = g.n() * g.c();
+        // Small inputs stay on the calling thread: a hand-off costs more than the work.
+        int tasks = (long) planes * g.h() * g.w() < 1 << 15 ? 1 : Math.min(pool.threads(), planes);
+        pool.run(tasks, t -> body.accept((int) ((long) planes * t / tasks), (int) ((long) planes * (t + 1) / tasks)));
+    }
+
+    static void maxPoolForward(WorkerPool pool, PoolGeometry g, float[] x, float[] y, int[] argmax) {
+        boolean halving = g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2
+                && g.padH() == 0 && g.padW() == 0 && !g.ceilMode();
+        if (halving) {
+            planes(pool, g, (from, to) -> maxPool2x2(g, x, y, argmax, from, to));
+        } else {
+            planes(pool, g, (from, to) -> maxPoolPlanes(g, x, y, argmax, from, to));
+        }
+    }
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    /** Even and odd lanes of two consecutive vectors: the left and right column of each window. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+
+    /**
+     * The common 2×2, stride 2 window on vectors: {@code L} outputs of a row at once, candidates
+     * taken in row-major order with the scalar path's rule (first maximum wins, NaN beats all).
+     */
+    private static void maxPool2x2(PoolGeometry g, float[] x, float[] y, int[] argmax, int from, int to) {
+        int oh = g.outH(), ow = g.outW(), w = g.w(), h = g.h();
+        IntVector lane2 = IntVector.zero(I).addIndex(2);
+        if (I.length() != L) {
+            maxPoolPlanes(g, x, y, argmax, from, to);
+            return;
+        }
+        for (int plane = from; plane < to; plane++) {
+            int base = plane * h * w, o = plane * oh * ow;
+            for (int oy = 0; oy < oh; oy++, o += ow) {
+                int top = base + 2 * oy * w;
+                for (int ox0 = 0; ox0 < ow; ox0 += L) {
+                    int c = 2 * ox0;
+                    VectorMask<Float> in0 = F.indexInRange(c, w), in1 = F.indexInRange(c + L, w);
+                    VectorMask<Float> out = F.indexInRange(ox0, ow);
+                    FloatVector t0 = FloatVector.fromArray(F, x, top + c, in0);
+                    FloatVector t1 = FloatVector.fromArray(F, x, top + c + L, in1);
+                    FloatVector b0 = FloatVector.fromArray(F, x, top + w + c, in0);
+                    FloatVector b1 = FloatVector.fromArray(F, x, top + w + c + L, in1);
+                    IntVector at = lane2.add(top + c);
+                    FloatVector best = t0.rearrange(EVEN, t1);
+                    IntVector index = at;
+                    FloatVector v = t0.rearrange(ODD, t1);
+                    VectorMask<Float> take = takes(v, best);
+                    best = best.blend(v, take);
+                    index = index.blend(at.add(1), take.cast(I));
+                    v = b0.rearrange(EVEN, b1);
+                    take = takes(v, best);
+                    best = best.blend(v, take);
+                    index = index.blend(at.add(w), take.cast(I));
+                    v = b0.rearrange(ODD, b1);
+                    take = takes(v, best);
+                    best = best.blend(v, take);
+                    index = index.blend(at.add(w + 1), take.cast(I));
+                    best.intoArray(y, o + ox0, out);
+                    if (argmax != null) {
+                        index.intoArray(argmax, o + ox0, out.cast(I));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Where {@code v} replaces {@code best}: larger, or NaN over a number. */
+    private static VectorMask<Float> takes(FloatVector v, FloatVector best) {
+        return v.compare(VectorOperators.GT, best)
+                .or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+    }
+
+    private static void maxPoolPlanes(PoolGeometry g, float[] x, float[] y, int[] argmax, int from, int to) {
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w();
-        int o = 0;
-        for (int plane = 0; plane < g.n() * g.c(); plane++) {
+        int o = from * oh * ow;
+        for (int plane = from; plane < to; plane++) {
             int base = plane * h * w;
             for (int oy = 0; oy < oh; oy++) {
                 int y0 = oy * g.strideH() - g.padH();
@@ -91,13 +176,14 @@ final class FloatImages {
                     float best = Float.NEGATIVE_INFINITY;
                     int at = base + ya * w + xa;
                     for (int iy = ya; iy < yb; iy++) {
-                        for (int ix = xa; ix < xb; ix++) {
-                            float v = x[base + iy * w + ix];
-                            // First maximum wins; a NaN beats every number, as in PyTorch.
-                            if (v > best || (v != v && best == best)) {
-                                best = v;
-                                at = base + iy * w + ix;
-                            }
+                        for (int ix = xa, i = base + iy * w + xa; ix < xb; ix++, i++) {
+                            float v = x[i];
+                            // First maximum wins; a NaN beats every number, as in PyTorch. Plain
+                            // & and | (no short circuit) let C2 select without branching: on
+                            // random data the branches mispredicted every other time.
+                            boolean take = v > best | (v != v & best == best);
+                            best = take ? v : best;
+                            at = take ? i : at;
                         }
                     }
                     y[o] = best;
@@ -110,19 +196,21 @@ final class FloatImages {
     }
 
     /** Overlapping windows add up in double per plane, rounded once, as in the reference. */
-    static void maxPoolBackward(PoolGeometry g, float[] dy, int[] argmax, float[] dx) {
-        int plane = g.h() * g.w(), outPlane = g.outH() * g.outW();
-        double[] acc = new double[plane];
-        for (int p = 0; p < g.n() * g.c(); p++) {
-            int xBase = p * plane, yBase = p * outPlane;
-            Arrays.fill(acc, 0.0);
-            for (int j = 0; j < outPlane; j++) {
-                acc[argmax[yBase + j] - xBase] += dy[yBase + j];
+    static void maxPoolBackward(WorkerPool pool, PoolGeometry g, float[] dy, int[] argmax, float[] dx) {
+        planes(pool, g, (from, to) -> {
+            int plane = g.h() * g.w(), outPlane = g.outH() * g.outW();
+            double[] acc = new double[plane];
+            for (int p = from; p < to; p++) {
+                int xBase = p * plane, yBase = p * outPlane;
+                Arrays.fill(acc, 0.0);
+                for (int j = 0; j < outPlane; j++) {
+                    acc[argmax[yBase + j] - xBase] += dy[yBase + j];
+                }
+                for (int i = 0; i < plane; i++) {
+                    dx[xBase + i] = (float) acc[i];
+                }
             }
-            for (int i = 0; i < plane; i++) {
-                dx[xBase + i] = (float) acc[i];
-            }
-        }
+        });
     }
 
     /** PyTorch's divisor: the window clipped to the padded input, or to the input alone. */
@@ -137,10 +225,14 @@ final class FloatImages {
         return (yb - ya) * (xb - xa);
     }
 
-    static void avgPoolForward(PoolGeometry g, float[] x, float[] y) {
+    static void avgPoolForward(WorkerPool pool, PoolGeometry g, float[] x, float[] y) {
+        planes(pool, g, (from, to) -> avgPoolPlanes(g, x, y, from, to));
+    }
+
+    private static void avgPoolPlanes(PoolGeometry g, float[] x, float[] y, int from, int to) {
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w();
-        int o = 0;
-        for (int plane = 0; plane < g.n() * g.c(); plane++) {
+        int o = from * oh * ow;
+        for (int plane = from; plane < to; plane++) {
             int base = plane * h * w;
             for (int oy = 0; oy < oh; oy++) {
                 int y0 = oy * g.strideH() - g.padH();
@@ -160,11 +252,15 @@ final class FloatImages {
         }
     }
 
-    static void avgPoolBackward(PoolGeometry g, float[] dy, float[] dx) {
+    static void avgPoolBackward(WorkerPool pool, PoolGeometry g, float[] dy, float[] dx) {
+        planes(pool, g, (from, to) -> avgPoolBackwardPlanes(g, dy, dx, from, to));
+    }
+
+    private static void avgPoolBackwardPlanes(PoolGeometry g, float[] dy, float[] dx, int from, int to) {
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w();
         double[] acc = new double[h * w];
-        int o = 0;
-        for (int plane = 0; plane < g.n() * g.c(); plane++) {
+        int o = from * oh * ow;
+        for (int plane = from; plane < to; plane++) {
             int base = plane * h * w;
             Arrays.fill(acc, 0.0);
             for (int oy = 0; oy < oh; oy++) {

@@ -287,7 +287,7 @@ public final class SimdKernels implements Kernels {
             REFERENCE.maxPoolForward(g, x, y, argmax);
             return;
         }
-        FloatImages.maxPoolForward(g, f32(x), f32(y), argmax);
+        FloatImages.maxPoolForward(pool, g, f32(x), f32(y), argmax);
     }
 
     @Override
@@ -296,7 +296,7 @@ public final class SimdKernels implements Kernels {
             REFERENCE.maxPoolBackward(g, dy, argmax, dx);
             return;
         }
-        FloatImages.maxPoolBackward(g, f32(dy), argmax, f32(dx));
+        FloatImages.maxPoolBackward(pool, g, f32(dy), argmax, f32(dx));
     }
 
     @Override
@@ -305,7 +305,7 @@ public final class SimdKernels implements Kernels {
             REFERENCE.avgPoolForward(g, x, y);
             return;
         }
-        FloatImages.avgPoolForward(g, f32(x), f32(y));
+        FloatImages.avgPoolForward(pool, g, f32(x), f32(y));
     }
 
     @Override
@@ -314,7 +314,7 @@ public final class SimdKernels implements Kernels {
             REFERENCE.avgPoolBackward(g, dy, dx);
             return;
         }
-        FloatImages.avgPoolBackward(g, f32(dy), f32(dx));
+        FloatImages.avgPoolBackward(pool, g, f32(dy), f32(dx));
     }
 
     // ---- softmax and normalisation statistics -------------------------------------------

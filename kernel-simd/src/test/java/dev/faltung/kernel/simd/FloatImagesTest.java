@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class FloatImagesTest {
 
-    private static final SimdKernels KERNELS = new SimdKernels(1);
+    private static final SimdKernels KERNELS = new SimdKernels(3);
 
     private static final ConvGeometry[] CONVS = {
         new ConvGeometry(2, 3, 7, 17, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
@@ -58,10 +58,20 @@ class FloatImagesTest {
             new PoolGeometry(1, 2, 9, 15, 3, 3, 2, 2, 1, 1, true, false),
             new PoolGeometry(1, 1, 5, 33, 3, 2, 1, 1, 1, 1, false, false),
             new PoolGeometry(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, false, true),
+            // 2x2 windows at stride 2 take a vector path: rows of several vectors, and planes
+            // enough to be split across threads.
+            new PoolGeometry(2, 2, 5, 70, 2, 2, 2, 2, 0, 0, false, false),
+            new PoolGeometry(4, 8, 32, 35, 2, 2, 2, 2, 0, 0, false, false),
         };
         for (PoolGeometry g : pools) {
             float[] x = Check.randomFloats(rnd, g.inputSize(), -1, 1);
-            x[0] = Float.NaN;
+            // Quarters, so that windows hold ties (the first maximum must win), and a few NaNs.
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.round(x[i] * 4) / 4f;
+            }
+            for (int i = 0; i < x.length; i += 97) {
+                x[i] = Float.NaN;
+            }
             float[] y = new float[g.outputSize()];
             int[] arg = new int[g.outputSize()];
             KERNELS.maxPoolForward(g, Buffer.of(x), Buffer.of(y), arg);
