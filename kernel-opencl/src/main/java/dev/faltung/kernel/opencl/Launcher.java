@@ -91,6 +91,18 @@ final class Launcher {
         return Range.create(device, roundUp(Math.max(n, 1), local), local);
     }
 
+    /**
+     * Elements per work-item for the element-wise kernels: 1 on a GPU (neighbouring items read
+     * neighbouring elements), a contiguous run of up to 256 on a CPU device, where each item is
+     * a loop iteration on one core and a run lets PoCL's compiler vectorise it.
+     */
+    int perItem(int n) {
+        if (device.getType() != Device.TYPE.CPU) {
+            return 1;
+        }
+        return Math.max(1, Math.min(256, n / (64 * Math.max(1, device.getMaxComputeUnits()))));
+    }
+
     /** A 1-D range of {@code groups} whole work-groups of {@code local} items. */
     Range groups(int groups, int local) {
         return Range.create(device, Math.max(groups, 1) * local, local);

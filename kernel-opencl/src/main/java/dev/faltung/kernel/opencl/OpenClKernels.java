@@ -123,8 +123,9 @@ final class OpenClKernels implements Kernels {
             unary.size = size;
             unary.op = code(op);
             unary.alpha = (float) alpha;
+            unary.per = launcher.perItem(size);
             launcher.upload(unary, in);
-            launcher.run("unary " + op, unary, launcher.range1(size));
+            launcher.run("unary " + op, unary, launcher.range1((size + unary.per - 1) / unary.per));
             launcher.download(unary, o);
         }
     }
@@ -194,9 +195,11 @@ final class OpenClKernels implements Kernels {
             binary.rank = rank;
             binary.size = size;
             binary.op = code(op);
+            binary.dense = a.size() == size && b.size() == size ? 1 : 0; // equal counts: nothing broadcasts
+            binary.per = launcher.perItem(size);
             launcher.upload(binary, av, bv);
             launcher.upload(binary, shape, as, bs);
-            launcher.run("binary " + op, binary, launcher.range1(size));
+            launcher.run("binary " + op, binary, launcher.range1((size + binary.per - 1) / binary.per));
             launcher.download(binary, o);
         }
     }
