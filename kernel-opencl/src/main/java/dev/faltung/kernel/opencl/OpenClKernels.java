@@ -25,12 +25,20 @@ import java.util.Map;
  *   <li>float64 calls, dtype-converting copies and {@code normal} draws run on the reference
  *       backend (normal uses StrictMath, which the device cannot reproduce bit for bit).</li>
  * </ul>
- * Each kernel class has one instance, built (and its OpenCL compiled) on first use and reused.
- * Transfers are explicit: a call copies its inputs to the device and its outputs back, and an
- * output only goes to the device first when the kernel leaves part of it untouched. Calls on
- * one kernel class are serialised on its instance; different classes may run concurrently.
- * Device results differ from the reference's double arithmetic by float rounding (and FMA
- * contraction, which PoCL applies to {@code a*b+c}); the tests state the tolerances.
+ * Each kernel class has one instance, built (and its OpenCL compiled) on first use and reused;
+ * Aparapi compiles a kernel class once per device and JVM ({@link Launcher#programBuilds()}).
+ *
+ * <p>Transfers are explicit and per call: buffers are heap arrays that the caller owns between
+ * calls, so a call puts its inputs to the device and gets its outputs back, in one launch.
+ * Within a call data stays on the device: an IM2COL convolution lowers, multiplies and adds the
+ * bias in one multi-pass launch and its lowered matrix never leaves the device
+ * ({@link LoweredConvolution}); pooling with its argmax, softmax and its gradient, moments and
+ * direct convolution are one launch each. An output only goes to the device first when the
+ * kernel leaves part of it untouched. Between calls nothing stays resident (see the module
+ * README for why Aparapi and this SPI allow no more). Calls on one kernel class are serialised
+ * on its instance; different classes may run concurrently. Device results differ from the
+ * reference's double arithmetic by float rounding (and FMA contraction, which PoCL applies to
+ * {@code a*b+c}); the tests state the tolerances.
  */
 final class OpenClKernels implements Kernels {
 
