@@ -20,6 +20,10 @@ import java.util.Set;
  */
 public final class OpenClBackend implements Backend {
 
+    static {
+        NativeAccess.readAtStartUp(); // before any probe loads Aparapi's JNI library
+    }
+
     /** Elements below which a float32 op runs on the host instead (transfer and launch cost more). */
     public static final String MIN_ELEMENTS_PROPERTY = "faltung.opencl.minElements";
     static final int DEFAULT_MIN_ELEMENTS = 4096;
@@ -175,6 +179,7 @@ public final class OpenClBackend implements Backend {
     public Map<String, String> details() {
         Map<String, String> d = new LinkedHashMap<>();
         DeviceCatalog cat = catalog();
+        d.put("native access", NativeAccess.describe());
         if (cat.devices().isEmpty()) {
             d.put("devices", cat.problem());
             return d;
@@ -193,7 +198,6 @@ public final class OpenClBackend implements Backend {
                 + "convolutions when asked for by name (Winograd's products run on the device)");
         d.put("convolution", "AUTO picks DIRECT or IM2COL, timed once per shape, both wholly on the device; "
                 + "IM2COL is one launch per direction (the lowered matrix stays on the device)");
-        d.put("native access", NativeAccess.describe());
         Map<String, Integer> builds = Launcher.programBuilds();
         if (!builds.isEmpty()) {
             d.put("programs built", builds.size() + " kernel classes, each compiled once and cached per device: "
