@@ -157,7 +157,7 @@ def ratio(row):
 
 
 COLUMNS = [("kind", 12), ("case", 13), ("torch ms", 9), ("simd algo", 24), ("simd ms", 9), ("simd GF/s", 9),
-           ("opencl direct ms", 16), ("opencl im2col ms", 16), ("opencl GF/s", 11), ("opencl/simd", 11)]
+           ("opencl ms: gemm, direct", 23), ("opencl ms: im2col", 17), ("opencl GF/s", 11), ("opencl/simd", 11)]
 
 
 def cells(row):
