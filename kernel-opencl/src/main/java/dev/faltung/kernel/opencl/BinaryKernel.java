@@ -20,66 +20,110 @@ final class BinaryKernel extends Kernel {
     int rank;
     int size;
     int op;
+    /** 1 when a, b and out have the same shape: output i reads element i of both. */
+    int dense;
+    /** Outputs per work-item (1 on a GPU, a run of them on a CPU device). */
+    int per = 1;
 
+    /**
+     * Item {@code g} does outputs {@code [g·per, g·per + per)}; each op has its own loop behind
+     * one test of {@code op} (see {@link UnaryKernel#run()} for why).
+     */
     @Override
     public void run() {
-        int i = getGlobalId();
-        if (i < size) {
-            int rem = i;
-            int ai = 0;
-            int bi = 0;
-            for (int d = rank - 1; d >= 0; d--) {
-                int extent = shape[d];
-                int coord = rem % extent;
-                rem = rem / extent;
-                ai += coord * aStride[d];
-                bi += coord * bStride[d];
-            }
-            out[i] = apply(a[ai], b[bi]);
-        }
-    }
-
-    // Independent ifs rather than an else-if chain: Aparapi 3.0.2 cannot decompile a long chain
-    // ("child list broken") and would fall back to Java threads.
-    private float apply(float u, float v) {
-        float r = 0f;
+        int first = getGlobalId() * per;
+        int end = min(size, first + per);
         if (op == ADD) {
-            r = u + v;
+            for (int i = first; i < end; i++) {
+                out[i] = a[aAt(i)] + b[bAt(i)];
+            }
         }
         if (op == SUB) {
-            r = u - v;
+            for (int i = first; i < end; i++) {
+                out[i] = a[aAt(i)] - b[bAt(i)];
+            }
         }
         if (op == MUL) {
-            r = u * v;
+            for (int i = first; i < end; i++) {
+                out[i] = a[aAt(i)] * b[bAt(i)];
+            }
         }
         if (op == DIV) {
-            r = u / v;
+            for (int i = first; i < end; i++) {
+                out[i] = a[aAt(i)] / b[bAt(i)];
+            }
         }
         if (op == POW) {
-            r = pow(u, v);
+            for (int i = first; i < end; i++) {
+                out[i] = pow(a[aAt(i)], b[bAt(i)]);
+            }
         }
         if (op == MAX) {
-            r = u;
-            if (v != v || v > u) {
-                r = v;
+            for (int i = first; i < end; i++) {
+                float u = a[aAt(i)];
+                float v = b[bAt(i)];
+                float r = u;
+                if (v != v || v > u) {
+                    r = v;
+                }
+                out[i] = r;
             }
         }
         if (op == MIN) {
-            r = u;
-            if (v != v || v < u) {
-                r = v;
+            for (int i = first; i < end; i++) {
+                float u = a[aAt(i)];
+                float v = b[bAt(i)];
+                float r = u;
+                if (v != v || v < u) {
+                    r = v;
+                }
+                out[i] = r;
             }
         }
         if (op == GREATER) {
-            if (u > v) {
-                r = 1f;
+            for (int i = first; i < end; i++) {
+                float r = 0f;
+                if (a[aAt(i)] > b[bAt(i)]) {
+                    r = 1f;
+                }
+                out[i] = r;
             }
         }
         if (op == EQUAL) {
-            if (u == v) {
-                r = 1f;
+            for (int i = first; i < end; i++) {
+                float r = 0f;
+                if (a[aAt(i)] == b[bAt(i)]) {
+                    r = 1f;
+                }
+                out[i] = r;
             }
         }
-        return r;
+    }
+
+    /** The element of {@code a} that output {@code i} reads: {@code i} itself when nothing broadcasts. */
+    private int aAt(int i) {
+        int at = i;
+        if (dense == 0) {
+            at = 0;
+            int rem = i;
+            for (int d = rank - 1; d >= 0; d--) {
+                at += rem % shape[d] * aStride[d];
+                rem = rem / shape[d];
+            }
+        }
+        return at;
+    }
+
+    private int bAt(int i) {
+        int at = i;
+        if (dense == 0) {
+            at = 0;
+            int rem = i;
+            for (int d = rank - 1; d >= 0; d--) {
+                at += rem % shape[d] * bStride[d];
+                rem = rem / shape[d];
+            }
+        }
+        return at;
     }
 }

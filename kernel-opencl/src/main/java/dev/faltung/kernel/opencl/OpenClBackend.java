@@ -20,14 +20,43 @@ import java.util.Set;
  */
 public final class OpenClBackend implements Backend {
 
+    static {
+        NativeAccess.readAtStartUp(); // before any probe loads Aparapi's JNI library
+    }
+
     /** Elements below which a float32 op runs on the host instead (transfer and launch cost more). */
     public static final String MIN_ELEMENTS_PROPERTY = "faltung.opencl.minElements";
     static final int DEFAULT_MIN_ELEMENTS = 4096;
 
+    /** The threshold of this instance; negative: read {@value #MIN_ELEMENTS_PROPERTY} at the probe. */
+    private final int fixedMinElements;
     private volatile DeviceCatalog catalog;
     private volatile Availability availability;
     private volatile OpenClKernels kernels;
     private volatile Launcher launcher;
+
+    /** The instance {@link java.util.ServiceLoader} makes: threshold from {@value #MIN_ELEMENTS_PROPERTY}. */
+    public OpenClBackend() {
+        this(-1);
+    }
+
+    private OpenClBackend(int minElements) {
+        this.fixedMinElements = minElements;
+    }
+
+    /**
+     * A separate backend on the same selected device whose float32 calls run on the device from
+     * {@code minElements} elements on; 0 puts every float32 call on the device (what the
+     * equivalence tests and benchmarks want). It probes and compiles on first use like the
+     * discovered one, is not registered with {@link dev.faltung.kernel.Backends}, and reports its
+     * threshold in {@link #details()}.
+     */
+    public static OpenClBackend withMinElements(int minElements) {
+        if (minElements < 0) {
+            throw new IllegalArgumentException("opencl: minElements must be >= 0, got " + minElements);
+        }
+        return new OpenClBackend(minElements);
+    }
 
     @Override
     public String name() {
@@ -75,8 +104,16 @@ public final class OpenClBackend implements Backend {
             return Availability.no("OpenCL device " + dev.name() + " failed the start-up self-test: " + t);
         }
         this.launcher = launcher;
-        kernels = new OpenClKernels(launcher, minElements());
+        kernels = new OpenClKernels(launcher, threshold());
         return Availability.yes(dev.name() + " [" + dev.type() + "] on " + dev.platform() + ", self-test passed");
+    }
+
+    /**
+     * Whether Aparapi found any OpenCL device on this machine, usable or not. Equivalence tests
+     * skip only when there is none; a device that exists but fails the self-test is a failure.
+     */
+    public boolean deviceFound() {
+        return !catalog().devices().isEmpty();
     }
 
     private DeviceCatalog catalog() {
@@ -90,6 +127,11 @@ public final class OpenClBackend implements Backend {
             }
         }
         return c;
+    }
+
+    /** This instance's small-op threshold. */
+    int threshold() {
+        return fixedMinElements >= 0 ? fixedMinElements : minElements();
     }
 
     static int minElements() {
@@ -137,6 +179,7 @@ public final class OpenClBackend implements Backend {
     public Map<String, String> details() {
         Map<String, String> d = new LinkedHashMap<>();
         DeviceCatalog cat = catalog();
+        d.put("native access", NativeAccess.describe());
         if (cat.devices().isEmpty()) {
             d.put("devices", cat.problem());
             return d;
@@ -148,9 +191,18 @@ public final class OpenClBackend implements Backend {
                 : "#" + cat.selected().index() + " " + cat.selected().name()
                         + " (choose with -D" + DeviceCatalog.PROPERTY + "=INDEX|NAME)");
         d.put("status", availability().toString());
-        d.put("on the host", "float64 (reference backend); float32 ops under " + minElements()
-                + " elements (reference backend, -D" + MIN_ELEMENTS_PROPERTY + "=N); normal() draws "
-                + "(StrictMath Box-Muller); copies that convert dtype");
+        d.put("on the host", "float64 (reference backend); float32 ops under " + threshold()
+                + " elements (reference backend" + (fixedMinElements >= 0 ? ", fixed for this instance"
+                        : ", -D" + MIN_ELEMENTS_PROPERTY + "=N") + "); normal() draws "
+                + "(StrictMath Box-Muller); copies that convert dtype; the transforms of FFT and Winograd "
+                + "convolutions when asked for by name (Winograd's products run on the device)");
+        d.put("convolution", "AUTO picks DIRECT or IM2COL, timed once per shape, both wholly on the device; "
+                + "IM2COL is one launch per direction (the lowered matrix stays on the device)");
+        Map<String, Integer> builds = Launcher.programBuilds();
+        if (!builds.isEmpty()) {
+            d.put("programs built", builds.size() + " kernel classes, each compiled once and cached per device: "
+                    + builds);
+        }
         return d;
     }
 }

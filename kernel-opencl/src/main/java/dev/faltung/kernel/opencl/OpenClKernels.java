@@ -6,11 +6,14 @@ import dev.faltung.kernel.Kernels;
 import dev.faltung.kernel.ReduceOp;
 import dev.faltung.kernel.UnaryOp;
 import dev.faltung.kernel.conv.ConvAlgorithm;
+import dev.faltung.kernel.conv.ConvDirection;
 import dev.faltung.kernel.conv.ConvGeometry;
 import dev.faltung.kernel.conv.Convolutions;
 import dev.faltung.kernel.pool.PoolGeometry;
 import dev.faltung.kernel.random.CounterRandom;
 import dev.faltung.kernel.reference.ReferenceKernels;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * {@link Kernels} on one OpenCL device. Routing, visible through
@@ -22,12 +25,20 @@ import dev.faltung.kernel.reference.ReferenceKernels;
  *   <li>float64 calls, dtype-converting copies and {@code normal} draws run on the reference
  *       backend (normal uses StrictMath, which the device cannot reproduce bit for bit).</li>
  * </ul>
- * Each kernel class has one instance, built (and its OpenCL compiled) on first use and reused.
- * Transfers are explicit: a call copies its inputs to the device and its outputs back, and an
- * output only goes to the device first when the kernel leaves part of it untouched. Calls on
- * one kernel class are serialised on its instance; different classes may run concurrently.
- * Device results differ from the reference's double arithmetic by float rounding (and FMA
- * contraction, which PoCL applies to {@code a*b+c}); the tests state the tolerances.
+ * Each kernel class has one instance, built (and its OpenCL compiled) on first use and reused;
+ * Aparapi compiles a kernel class once per device and JVM ({@link Launcher#programBuilds()}).
+ *
+ * <p>Transfers are explicit and per call: buffers are heap arrays that the caller owns between
+ * calls, so a call puts its inputs to the device and gets its outputs back, in one launch.
+ * Within a call data stays on the device: an IM2COL convolution lowers, multiplies and adds the
+ * bias in one multi-pass launch and its lowered matrix never leaves the device
+ * ({@link LoweredConvolution}); pooling with its argmax, softmax and its gradient, moments and
+ * direct convolution are one launch each. An output only goes to the device first when the
+ * kernel leaves part of it untouched. Between calls nothing stays resident (see the module
+ * README for why Aparapi and this SPI allow no more). Calls on one kernel class are serialised
+ * on its instance; different classes may run concurrently. Device results differ from the
+ * reference's double arithmetic by float rounding (and FMA contraction, which PoCL applies to
+ * {@code a*b+c}); the tests state the tolerances.
  */
 final class OpenClKernels implements Kernels {
 
@@ -50,6 +61,8 @@ final class OpenClKernels implements Kernels {
     private final SoftmaxKernel softmax;
     private final MomentsKernel moments;
     private final RandomKernel random;
+    private final LoweredConvolution lowered;
+    private final DeviceConvChoice convChoice = new DeviceConvChoice();
 
     OpenClKernels(Launcher launcher, int minElements) {
         this.launcher = launcher;
@@ -66,6 +79,16 @@ final class OpenClKernels implements Kernels {
         softmax = launcher.adopt(new SoftmaxKernel());
         moments = launcher.adopt(new MomentsKernel());
         random = launcher.adopt(new RandomKernel());
+        lowered = new LoweredConvolution(launcher);
+    }
+
+    Launcher launcher() {
+        return launcher;
+    }
+
+    /** The AUTO convolution choices made so far. */
+    Map<DeviceConvChoice.Key, ConvAlgorithm> convChoices() {
+        return convChoice.choices();
     }
 
     /** Whether every buffer is float32. */
@@ -108,9 +131,10 @@ final class OpenClKernels implements Kernels {
             unary.size = size;
             unary.op = code(op);
             unary.alpha = (float) alpha;
-            unary.put(in);
-            launcher.run("unary " + op, unary, launcher.range1(size));
-            unary.get(o);
+            unary.per = launcher.perItem(size);
+            launcher.upload(unary, in);
+            launcher.run("unary " + op, unary, launcher.range1((size + unary.per - 1) / unary.per));
+            launcher.download(unary, o);
         }
     }
 
@@ -179,9 +203,12 @@ final class OpenClKernels implements Kernels {
             binary.rank = rank;
             binary.size = size;
             binary.op = code(op);
-            binary.put(av).put(bv).put(shape).put(as).put(bs);
-            launcher.run("binary " + op, binary, launcher.range1(size));
-            binary.get(o);
+            binary.dense = a.size() == size && b.size() == size ? 1 : 0; // equal counts: nothing broadcasts
+            binary.per = launcher.perItem(size);
+            launcher.upload(binary, av, bv);
+            launcher.upload(binary, shape, as, bs);
+            launcher.run("binary " + op, binary, launcher.range1((size + binary.per - 1) / binary.per));
+            launcher.download(binary, o);
         }
     }
 
@@ -258,12 +285,13 @@ final class OpenClKernels implements Kernels {
                 case MAX -> ReduceKernel.MAX;
                 case MIN -> ReduceKernel.MIN;
             };
-            reduce.put(in).put(keptShape).put(keptStride).put(redShape).put(redStride);
+            launcher.upload(reduce, in);
+            launcher.upload(reduce, keptShape, keptStride, redShape, redStride);
             if (outSize != o.length) {
-                reduce.put(o);
+                launcher.upload(reduce, o);
             }
             launcher.run("reduce " + op, reduce, launcher.range1(outSize));
-            reduce.get(o);
+            launcher.download(reduce, o);
         }
     }
 
@@ -280,12 +308,12 @@ final class OpenClKernels implements Kernels {
             argmax.outer = outer;
             argmax.dim = dim;
             argmax.inner = inner;
-            argmax.put(in);
+            launcher.upload(argmax, in);
             if (outer * inner != out.length) {
-                argmax.put(out);
+                launcher.upload(argmax, out);
             }
             launcher.run("argmax", argmax, launcher.range1(outer * inner));
-            argmax.get(out);
+            launcher.download(argmax, out);
         }
     }
 
@@ -318,12 +346,13 @@ final class OpenClKernels implements Kernels {
             copy.srcOffset = srcOffset;
             copy.dstOffset = dstOffset;
             copy.fill = 0;
-            copy.put(s).put(sh).put(ss).put(ds);
+            launcher.upload(copy, s);
+            launcher.upload(copy, sh, ss, ds);
             if (count != d.length) {
-                copy.put(d);
+                launcher.upload(copy, d);
             }
             launcher.run("copy", copy, launcher.range1((int) count));
-            copy.get(d);
+            launcher.download(copy, d);
         }
     }
 
@@ -347,10 +376,10 @@ final class OpenClKernels implements Kernels {
             copy.fill = 1;
             copy.value = (float) value;
             if (length != d.length) {
-                copy.put(d);
+                launcher.upload(copy, d);
             }
             launcher.run("fill", copy, launcher.range1(length));
-            copy.get(d);
+            launcher.download(copy, d);
         }
     }
 
@@ -401,15 +430,15 @@ final class OpenClKernels implements Kernels {
             gemm.alpha = (float) alpha;
             gemm.beta = (float) beta;
             gemm.readC = beta == 0.0 ? 0 : 1;
-            gemm.put(av).put(bv);
+            launcher.upload(gemm, av, bv);
             // C goes to the device when it is read, or when the kernel leaves part of it untouched.
             boolean whole = offC == 0 && ldc == n && (batch == 1 || strideC == m * n) && (long) batch * m * n == cv.length;
             if (beta != 0.0 || !whole) {
-                gemm.put(cv);
+                launcher.upload(gemm, cv);
             }
             launcher.run("gemm " + m + "x" + n + "x" + k, gemm, launcher.range3(n, Launcher.roundUp(m, GemmKernel.TILE) / GemmKernel.WORK, batch,
                     GemmKernel.TILE, GemmKernel.ROWS));
-            gemm.get(cv);
+            launcher.download(gemm, cv);
         }
     }
 
@@ -428,12 +457,12 @@ final class OpenClKernels implements Kernels {
             setGeometry(g, image, 0);
             im2col.x = xv;
             im2col.cols = colv;
-            im2col.put(xv);
+            launcher.upload(im2col, xv);
             if (count != colv.length) {
-                im2col.put(colv);
+                launcher.upload(im2col, colv);
             }
             launcher.run("im2col", im2col, launcher.range1(count));
-            im2col.get(colv);
+            launcher.download(im2col, colv);
         }
     }
 
@@ -450,9 +479,9 @@ final class OpenClKernels implements Kernels {
             setGeometry(g, image, 1);
             im2col.x = dxv;
             im2col.cols = colv;
-            im2col.put(colv).put(dxv); // accumulates into dx
+            launcher.upload(im2col, colv, dxv); // accumulates into dx
             launcher.run("col2im", im2col, launcher.range1(pixels));
-            im2col.get(dxv);
+            launcher.download(im2col, dxv);
         }
     }
 
@@ -474,32 +503,63 @@ final class OpenClKernels implements Kernels {
         im2col.adjoint = adjoint;
     }
 
-    /** DIRECT runs {@link ConvDirectKernel}; the other algorithms run through {@link Convolutions} on this backend's GEMM and im2col. */
+    /**
+     * The concrete algorithm for a float32 call: AUTO resolves among the device algorithms
+     * ({@link DeviceConvChoice}); IM2COL must fit the device ({@link LoweredConvolution#whyNotApplicable}).
+     */
+    private ConvAlgorithm concrete(ConvAlgorithm algorithm, ConvGeometry g, ConvDirection direction) {
+        if (algorithm == ConvAlgorithm.AUTO) {
+            return convChoice.resolve(this, g, direction, a -> a != ConvAlgorithm.IM2COL
+                    || lowered.whyNotApplicable(g).isEmpty());
+        }
+        if (algorithm == ConvAlgorithm.IM2COL) {
+            lowered.whyNotApplicable(g).ifPresent(why -> {
+                throw new UnsupportedOperationException("opencl conv " + direction.label() + " with im2col for x"
+                        + Arrays.toString(g.inputShape()) + " w" + Arrays.toString(g.weightShape()) + ": " + why);
+            });
+        }
+        return algorithm;
+    }
+
+    /** Whether {@code a} runs here as device kernels; FFT and WINOGRAD go through {@link Convolutions}, their transforms on the host. */
+    private static boolean onDevice(ConvAlgorithm a) {
+        return a == ConvAlgorithm.DIRECT || a == ConvAlgorithm.IM2COL;
+    }
+
+    /**
+     * DIRECT runs {@link ConvDirectKernel}, IM2COL {@link LoweredConvolution} (one launch for the
+     * whole layer); FFT and WINOGRAD run through {@link Convolutions} on this backend's GEMM.
+     */
     @Override
     public void convForward(ConvAlgorithm algorithm, ConvGeometry g, Buffer x, Buffer w, Buffer bias, Buffer y) {
         if (!f32(x, w, y) || (bias != null && !f32(bias))) {
             host.convForward(algorithm, g, x, w, bias, y);
-        } else if (algorithm != ConvAlgorithm.DIRECT) {
-            Convolutions.forward(this, algorithm, g, x, w, bias, y);
+            return;
+        }
+        Convolutions.checkForward(g, x, w, bias, y);
+        ConvAlgorithm a = concrete(algorithm, g, ConvDirection.FORWARD);
+        if (!onDevice(a)) {
+            Convolutions.forward(this, a, g, x, w, bias, y);
         } else if (small((long) g.inputSize() + g.weightSize() + g.outputSize())) {
-            host.convForward(algorithm, g, x, w, bias, y);
+            host.convForward(a, g, x, w, bias, y);
         } else {
             float[] yv = data(y);
             float[] xv = unaliased(data(x), yv);
             float[] wv = unaliased(data(w), yv);
-            float[] bv = bias == null ? NO_FLOATS : unaliased(data(bias), yv);
+            float[] bv = bias == null ? null : unaliased(data(bias), yv);
+            if (a == ConvAlgorithm.IM2COL) {
+                lowered.forward(g, xv, wv, bv, yv);
+                return;
+            }
             synchronized (conv) {
                 setGeometry(g, ConvDirectKernel.FORWARD, bias != null);
                 conv.x = xv;
                 conv.w = wv;
-                conv.bias = bv;
+                conv.bias = bv == null ? NO_FLOATS : bv;
                 conv.y = yv;
-                conv.put(xv).put(wv).put(bv);
-                if (g.outputSize() != yv.length) {
-                    conv.put(yv);
-                }
+                launcher.upload(conv, xv, wv, conv.bias);
                 launcher.run("conv forward (direct)", conv, launcher.range1(g.outputSize()));
-                conv.get(yv);
+                launcher.download(conv, yv);
             }
         }
     }
@@ -508,26 +568,31 @@ final class OpenClKernels implements Kernels {
     public void convBackwardData(ConvAlgorithm algorithm, ConvGeometry g, Buffer dy, Buffer w, Buffer dx) {
         if (!f32(dy, w, dx)) {
             host.convBackwardData(algorithm, g, dy, w, dx);
-        } else if (algorithm != ConvAlgorithm.DIRECT) {
-            Convolutions.backwardData(this, algorithm, g, dy, w, dx);
+            return;
+        }
+        Convolutions.checkBackwardData(g, dy, w, dx);
+        ConvAlgorithm a = concrete(algorithm, g, ConvDirection.BACKWARD_DATA);
+        if (!onDevice(a)) {
+            Convolutions.backwardData(this, a, g, dy, w, dx);
         } else if (small((long) g.inputSize() + g.weightSize() + g.outputSize())) {
-            host.convBackwardData(algorithm, g, dy, w, dx);
+            host.convBackwardData(a, g, dy, w, dx);
         } else {
             float[] dxv = data(dx);
             float[] dyv = unaliased(data(dy), dxv);
             float[] wv = unaliased(data(w), dxv);
+            if (a == ConvAlgorithm.IM2COL) {
+                lowered.backwardData(g, dyv, unaliased(wv, dyv), dxv);
+                return;
+            }
             synchronized (conv) {
                 setGeometry(g, ConvDirectKernel.DATA, false);
                 conv.x = dxv;
                 conv.w = wv;
                 conv.bias = NO_FLOATS;
                 conv.y = dyv;
-                conv.put(dyv).put(wv);
-                if (g.inputSize() != dxv.length) {
-                    conv.put(dxv);
-                }
+                launcher.upload(conv, dyv, wv);
                 launcher.run("conv backward data (direct)", conv, launcher.range1(g.inputSize()));
-                conv.get(dxv);
+                launcher.download(conv, dxv);
             }
         }
     }
@@ -536,34 +601,45 @@ final class OpenClKernels implements Kernels {
     public void convBackwardFilter(ConvAlgorithm algorithm, ConvGeometry g, Buffer x, Buffer dy, Buffer dw, Buffer dbias) {
         if (!f32(x, dy, dw) || (dbias != null && !f32(dbias))) {
             host.convBackwardFilter(algorithm, g, x, dy, dw, dbias);
-        } else if (algorithm != ConvAlgorithm.DIRECT) {
-            Convolutions.backwardFilter(this, algorithm, g, x, dy, dw, dbias);
+            return;
+        }
+        Convolutions.checkBackwardFilter(g, x, dy, dw, dbias);
+        ConvAlgorithm a = concrete(algorithm, g, ConvDirection.BACKWARD_FILTER);
+        if (!onDevice(a)) {
+            Convolutions.backwardFilter(this, a, g, x, dy, dw, dbias);
         } else if (small((long) g.inputSize() + g.weightSize() + g.outputSize())) {
-            host.convBackwardFilter(algorithm, g, x, dy, dw, dbias);
+            host.convBackwardFilter(a, g, x, dy, dw, dbias);
         } else {
             float[] dwv = data(dw);
-            float[] dbv = dbias == null ? NO_FLOATS : data(dbias);
+            float[] dbv = dbias == null ? NO_FLOATS : unaliased(data(dbias), dwv);
             float[] xv = unaliased(unaliased(data(x), dwv), dbv);
-            float[] dyv = unaliased(unaliased(data(dy), dwv), dbv);
+            float[] dyv = unaliased(unaliased(unaliased(data(dy), dwv), dbv), xv);
+            if (a == ConvAlgorithm.IM2COL) {
+                lowered.backwardFilter(g, xv, dyv, dwv, dbias == null ? null : dbv);
+                copyBack(dbias, dbv);
+                return;
+            }
             synchronized (conv) {
                 setGeometry(g, ConvDirectKernel.FILTER, dbias != null);
                 conv.x = xv;
                 conv.w = dwv;
                 conv.bias = dbv;
                 conv.y = dyv;
-                conv.put(xv).put(dyv);
-                if (g.weightSize() != dwv.length) {
-                    conv.put(dwv);
-                }
-                if (dbias != null && g.k() != dbv.length) {
-                    conv.put(dbv);
-                }
+                launcher.upload(conv, xv, dyv);
                 launcher.run("conv backward filter (direct)", conv, launcher.range1(g.weightSize() + g.k()));
-                conv.get(dwv);
+                launcher.download(conv, dwv);
                 if (dbias != null) {
-                    conv.get(dbv);
+                    launcher.download(conv, dbv);
                 }
             }
+            copyBack(dbias, dbv);
+        }
+    }
+
+    /** When {@code written} is a private copy of {@code target}'s array (they aliased another argument), stores it. */
+    private static void copyBack(Buffer target, float[] written) {
+        if (target != null && data(target) != written) {
+            System.arraycopy(written, 0, data(target), 0, written.length);
         }
     }
 
@@ -596,9 +672,10 @@ final class OpenClKernels implements Kernels {
             host.maxPoolForward(g, x, y, argmaxOut);
             return;
         }
-        int[] arg = argmaxOut != null && argmaxOut.length == g.outputSize() ? argmaxOut : new int[g.outputSize()];
-        runPool(PoolKernel.MAX_FORWARD, g, unaliased(data(x), data(y)), data(y), arg, g.outputSize(), true);
-        if (argmaxOut != null && arg != argmaxOut) {
+        boolean wanted = argmaxOut != null;
+        int[] arg = wanted && argmaxOut.length == g.outputSize() ? argmaxOut : new int[g.outputSize()];
+        runPool(PoolKernel.MAX_FORWARD, g, unaliased(data(x), data(y)), data(y), arg, g.outputSize(), wanted);
+        if (wanted && arg != argmaxOut) {
             System.arraycopy(arg, 0, argmaxOut, 0, Math.min(arg.length, argmaxOut.length));
         }
     }
@@ -630,6 +707,7 @@ final class OpenClKernels implements Kernels {
         runPool(PoolKernel.AVG_BACKWARD, g, unaliased(data(dy), data(dx)), data(dx), NO_INTS, g.inputSize(), false);
     }
 
+    /** {@code argOut}: the argmax is a result to download; otherwise it is an input (max backward) or unused. */
     private void runPool(int mode, PoolGeometry g, float[] in, float[] out, int[] arg, int items, boolean argOut) {
         synchronized (pool) {
             pool.mode = mode;
@@ -648,17 +726,17 @@ final class OpenClKernels implements Kernels {
             pool.padH = g.padH();
             pool.padW = g.padW();
             pool.countIncludePad = g.countIncludePad() ? 1 : 0;
-            pool.put(in);
-            if (!argOut) {
-                pool.put(arg);
+            launcher.upload(pool, in);
+            if (mode == PoolKernel.MAX_BACKWARD) {
+                launcher.upload(pool, arg);
             }
             if (items != out.length) {
-                pool.put(out);
+                launcher.upload(pool, out);
             }
             launcher.run(poolName(mode), pool, launcher.range1(items));
-            pool.get(out);
+            launcher.download(pool, out);
             if (argOut) {
-                pool.get(arg);
+                launcher.download(pool, arg);
             }
         }
     }
@@ -704,13 +782,17 @@ final class OpenClKernels implements Kernels {
             softmax.inner = inner;
             softmax.logMode = log ? 1 : 0;
             softmax.backward = backward ? 1 : 0;
-            softmax.put(x).put(dy);
+            if (backward) {
+                launcher.upload(softmax, x, dy);
+            } else {
+                launcher.upload(softmax, x);
+            }
             if ((long) outer * dim * inner != out.length) {
-                softmax.put(out);
+                launcher.upload(softmax, out);
             }
             launcher.run((log ? "log-softmax" : "softmax") + (backward ? " backward" : ""), softmax,
                     launcher.range1(outer * inner));
-            softmax.get(out);
+            launcher.download(softmax, out);
         }
     }
 
@@ -730,16 +812,16 @@ final class OpenClKernels implements Kernels {
             moments.outer = outer;
             moments.channels = channels;
             moments.inner = inner;
-            moments.put(xv);
+            launcher.upload(moments, xv);
             if (channels != mv.length) {
-                moments.put(mv);
+                launcher.upload(moments, mv);
             }
             if (channels != vv.length) {
-                moments.put(vv);
+                launcher.upload(moments, vv);
             }
             launcher.run("moments", moments, launcher.range1(channels));
-            moments.get(mv);
-            moments.get(vv);
+            launcher.download(moments, mv);
+            launcher.download(moments, vv);
         }
         if (vv != data(var)) {
             System.arraycopy(vv, 0, data(var), 0, vv.length);
@@ -806,7 +888,7 @@ final class OpenClKernels implements Kernels {
             random.lo = lo;
             random.span = span;
             launcher.run(op, random, launcher.range1(out.length));
-            random.get(out);
+            launcher.download(random, out);
         }
     }
 }

@@ -26,14 +26,14 @@ final class SelfTest {
             k.bits = new long[SIZE];
             k.size = SIZE;
             k.seed = seed;
-            k.put(x);
+            launcher.upload(k, x);
             try {
                 launcher.run("self-test", k, launcher.range1(SIZE));
             } catch (IllegalStateException e) {
                 return e.getMessage();
             }
-            k.get(k.y);
-            k.get(k.bits);
+            launcher.download(k, k.y);
+            launcher.download(k, k.bits);
             return compare(x, seed, launcher.range1(SIZE).getLocalSize(0), k.y, k.bits);
         }
     }

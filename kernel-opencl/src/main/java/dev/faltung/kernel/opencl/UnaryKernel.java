@@ -19,106 +19,182 @@ final class UnaryKernel extends Kernel {
     int size;
     int op;
     float alpha;
+    /** Elements per work-item (1 on a GPU, a run of them on a CPU device). */
+    int per = 1;
 
+    /**
+     * Item {@code g} does elements {@code [g·per, g·per + per)}. Each function has its own loop
+     * behind one test of {@code op}: with the test inside a shared loop, PoCL's vectoriser
+     * predicates every branch, evaluating all twenty functions (pow, tanh, exp...) for every
+     * element (a scale then took 17 ms for 3.2 M floats instead of 1.2 ms).
+     */
     @Override
     public void run() {
-        int i = getGlobalId();
-        if (i < size) {
-            out[i] = apply(x[i]);
-        }
-    }
-
-    // Independent ifs rather than an else-if chain: Aparapi 3.0.2 cannot decompile a long chain
-    // ("child list broken") and would fall back to Java threads.
-    private float apply(float v) {
-        float r = v;
+        int first = getGlobalId() * per;
+        int end = min(size, first + per);
         if (op == NEG) {
-            r = -v;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = -v;
+            }
         }
         if (op == ABS) {
-            r = abs(v);
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = abs(v);
+            }
         }
         if (op == EXP) {
-            r = exp(v);
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = exp(v);
+            }
         }
         if (op == LOG) {
-            r = log(v);
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = log(v);
+            }
         }
         if (op == SQRT) {
-            r = sqrt(v);
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = sqrt(v);
+            }
         }
         if (op == SQUARE) {
-            r = v * v;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = v * v;
+            }
         }
         if (op == RECIPROCAL) {
-            r = 1f / v;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = 1f / v;
+            }
         }
         if (op == TANH) {
-            r = tanh(v);
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = tanh(v);
+            }
         }
         if (op == SIGMOID) {
-            if (v >= 0f) {
-                r = 1f / (1f + exp(-v));
-            } else {
-                float e = exp(v);
-                r = e / (1f + e);
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                float r = v;
+                if (v >= 0f) {
+                    r = 1f / (1f + exp(-v));
+                } else {
+                    float e = exp(v);
+                    r = e / (1f + e);
+                }
+                out[i] = r;
             }
         }
         if (op == RELU) {
-            if (v <= 0f) {
-                r = 0f;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                float r = v;
+                if (v <= 0f) {
+                    r = 0f;
+                }
+                out[i] = r;
             }
         }
         if (op == LEAKY_RELU) {
-            if (v <= 0f) {
-                r = alpha * v;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                float r = v;
+                if (v <= 0f) {
+                    r = alpha * v;
+                }
+                out[i] = r;
             }
         }
         if (op == ELU) {
-            if (v <= 0f) {
-                r = alpha * expm1(v);
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                float r = v;
+                if (v <= 0f) {
+                    r = alpha * expm1(v);
+                }
+                out[i] = r;
             }
         }
         if (op == SOFTPLUS) {
-            // ln(1+e^x) = max(x,0) + ln(1+e^-|x|): no overflow for large |x|
-            float pos = 0f;
-            if (v > 0f) {
-                pos = v;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                float r = v;
+                // ln(1+e^x) = max(x,0) + ln(1+e^-|x|): no overflow for large |x|
+                float pos = 0f;
+                if (v > 0f) {
+                    pos = v;
+                }
+                r = pos + log1p(exp(-abs(v)));
+                out[i] = r;
             }
-            r = pos + log1p(exp(-abs(v)));
         }
         if (op == POW) {
-            r = pow(v, alpha);
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = pow(v, alpha);
+            }
         }
         if (op == SCALE) {
-            r = alpha * v;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = alpha * v;
+            }
         }
         if (op == ADD_SCALAR) {
-            r = v + alpha;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                out[i] = v + alpha;
+            }
         }
         if (op == MAX_SCALAR) {
-            if (alpha != alpha || alpha > v) {
-                r = alpha;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                float r = v;
+                if (alpha != alpha || alpha > v) {
+                    r = alpha;
+                }
+                out[i] = r;
             }
         }
         if (op == MIN_SCALAR) {
-            if (alpha != alpha || alpha < v) {
-                r = alpha;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                float r = v;
+                if (alpha != alpha || alpha < v) {
+                    r = alpha;
+                }
+                out[i] = r;
             }
         }
         if (op == GREATER_SCALAR) {
-            r = 0f;
-            if (v > alpha) {
-                r = 1f;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                float r = 0f;
+                if (v > alpha) {
+                    r = 1f;
+                }
+                out[i] = r;
             }
         }
         if (op == SIGN) {
-            if (v > 0f) {
-                r = 1f;
-            } else if (v < 0f) {
-                r = -1f;
+            for (int i = first; i < end; i++) {
+                float v = x[i];
+                float r = v;
+                if (v > 0f) {
+                    r = 1f;
+                } else if (v < 0f) {
+                    r = -1f;
+                }
+                out[i] = r;
             }
         }
-        return r;
     }
 }

@@ -51,6 +51,21 @@ class OpenClBackendTest {
     }
 
     @Test
+    void scalaLibraryStaysOffTheClassPath() {
+        // Aparapi 3.0.2 declares scala-library at compile scope; the parent POM excludes it.
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("scala.Predef"));
+    }
+
+    @Test
+    void detailsSayWhetherNativeAccessIsEnabled() {
+        String nativeAccess = backend().details().get("native access");
+        assertNotNull(nativeAccess);
+        // The test JVM runs with --enable-native-access=ALL-UNNAMED (see the parent POM).
+        assertTrue(Runtime.version().feature() < 22 ? nativeAccess.startsWith("not restricted")
+                : nativeAccess.startsWith("enabled"), nativeAccess);
+    }
+
+    @Test
     void float64IsReportedAsDelegated() {
         for (KernelFamily f : KernelFamily.values()) {
             assertFalse(backend().supports(f, DType.FLOAT64), f + " float64 should be delegated");

@@ -256,7 +256,7 @@ class OpenClKernelsTest {
 
     @ParameterizedTest
     @MethodSource("geometries")
-    void im2colConvolutionRunsOnThisBackendsGemmAndIm2col(ConvGeometry g) {
+    void im2colConvolutionMatchesTheLoopNestInEveryDirection(ConvGeometry g) {
         OpenClKernels k = device();
         Random rnd = new Random(g.hashCode() + 2);
         float[] x = randomFloats(rnd, g.inputSize(), -1, 1);

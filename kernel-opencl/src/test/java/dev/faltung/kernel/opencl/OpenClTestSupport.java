@@ -25,10 +25,16 @@ final class OpenClTestSupport {
         return BACKEND;
     }
 
-    /** Skips the calling test, naming the reason, when this machine has no usable OpenCL device. */
+    /**
+     * Skips the calling test, naming the reason, when this machine has no OpenCL device at all;
+     * fails it when a device exists but the backend cannot use it (a failed self-test is a bug).
+     */
     static void assumeDevice() {
         Availability a = BACKEND.availability();
-        assumeTrue(a.available(), () -> "skipped: OpenCL backend unavailable here: " + a.reason());
+        if (!a.available()) {
+            assumeTrue(BACKEND.deviceFound(), () -> "skipped: no OpenCL device on this machine: " + a.reason());
+            fail("an OpenCL device exists but the opencl backend is unavailable: " + a.reason());
+        }
     }
 
     /** Kernels that run every float32 call on the device; skips when there is none. */
