@@ -1,10 +1,12 @@
 package dev.faltung.kernel.simd;
 
 /**
- * Grow-only float32 work arrays for the convolutions, one set per calling thread, so a training
- * loop does not allocate patch matrices on every step. Slots are numbered by the caller; an
- * array is replaced only when a larger one is asked for, and its contents are unspecified.
- * Not shared between threads (each thread gets its own instance).
+ * Float32 work arrays for the convolutions, one set per calling thread, so a training loop does
+ * not allocate patch matrices on every step. Slots are numbered by the caller; an array is
+ * replaced when a larger one is asked for, and dropped when {@link #WINDOW} requests in a row
+ * needed less than half of it (the convolution planner tries every algorithm once, and the
+ * largest of their work arrays would otherwise stay for the rest of the run). Contents are
+ * unspecified. Not shared between threads (each thread gets its own instance).
  */
 final class ConvScratch {
 
@@ -19,7 +21,14 @@ final class ConvScratch {
 
     private static final ThreadLocal<ConvScratch> PER_THREAD = ThreadLocal.withInitial(ConvScratch::new);
 
+    /** Requests per slot after which an array twice as large as any of them is dropped. */
+    static final int WINDOW = 64;
+    /** Arrays smaller than this (1 MiB) are kept whatever their use. */
+    private static final int KEEP = 1 << 18;
+
     private final float[][] slots = new float[4][];
+    private final long[] largestRecent = new long[4];
+    private final int[] requests = new int[4];
 
     private ConvScratch() {
     }
@@ -35,10 +44,18 @@ final class ConvScratch {
             throw new IllegalArgumentException("conv: work array of " + size + " floats exceeds a Java array");
         }
         float[] a = slots[slot];
+        largestRecent[slot] = Math.max(largestRecent[slot], size);
+        if (++requests[slot] == WINDOW) {
+            if (a != null && a.length > KEEP && a.length > 2 * largestRecent[slot]) {
+                a = null;
+            }
+            requests[slot] = 0;
+            largestRecent[slot] = size;
+        }
         if (a == null || a.length < size) {
             a = new float[(int) size];
-            slots[slot] = a;
         }
+        slots[slot] = a;
         return a;
     }
 }
