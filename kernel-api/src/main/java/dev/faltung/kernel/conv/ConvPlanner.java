@@ -69,6 +69,8 @@ public final class ConvPlanner {
 
     /** Runs per candidate: at least {@code MIN_RUNS}, more up to {@code MAX_RUNS} while under the budget. */
     private static final int MIN_RUNS = 3;
+    /** Kernel area (dilated span) below which AUTO does not consider FFT. */
+    static final int SMALLEST_FFT_SPAN = 49;
     private static final int MAX_RUNS = 20;
     /** Time per candidate after which no further runs start, unless the last run was 10% faster than all before. */
     private static final long RUN_BUDGET_NANOS = 300_000_000L;
@@ -159,6 +161,12 @@ public final class ConvPlanner {
                     && key.direction() == ConvDirection.BACKWARD_FILTER && why.isEmpty()) {
                 why = Optional.of("winograd backward filter delegates to im2col");
             }
+            int spanH = g.dilationH() * (g.r() - 1) + 1, spanW = g.dilationW() * (g.s() - 1) + 1;
+            if (a == ConvAlgorithm.FFT && why.isEmpty() && spanH * spanW < SMALLEST_FFT_SPAN) {
+                // Not worth its timing runs: on kernels below 7x7 the transforms never paid off
+                // (5x5 layers ran 4-13x slower than DIRECT), and its untimed first runs cost most.
+                why = Optional.of("kernels below 7x7 are never faster by FFT");
+            }
             if (why.isPresent()) skipped.put(a, why.get());
             else applicable.add(a);
         }
@@ -173,24 +181,30 @@ public final class ConvPlanner {
         // hit by other load, so the fastest of several runs counts, and the candidates take turns
         // (round by round) so that each one's compilation has finished before its last runs.
         int count = applicable.size();
+        // One untimed run each compiles most of the candidates' code; the timed runs then wait
+        // for the JIT to go quiet, since compiler threads share the cores with the timed
+        // kernels (on 2 cores a DIRECT that settles at 5 ms timed 11 ms and lost to IM2COL).
+        for (ConvAlgorithm a : applicable) {
+            run(kernels, key.direction(), a, g, s);
+        }
+        awaitQuietCompiler();
         long[] fastest = new long[count], spent = new long[count];
         boolean[] improving = new boolean[count];
         java.util.Arrays.fill(fastest, Long.MAX_VALUE);
         for (int run = 0; run < MAX_RUNS; run++) {
             boolean ran = false;
+            long leader = Long.MAX_VALUE;
+            for (long f : fastest) leader = Math.min(leader, f);
             for (int i = 0; i < count; i++) {
-                // Past the budget, a candidate runs on only while it is still getting faster
-                // (its compilation is not finished yet), up to a hard cap.
-                boolean more = run < MIN_RUNS || spent[i] < RUN_BUDGET_NANOS
-                        || (improving[i] && spent[i] < RUN_CAP_NANOS);
+                // Within the budget only candidates close to the leader run on, and past it only
+                // those still getting faster (their compilation is not finished yet) and not far
+                // behind, up to a hard cap: timing candidates that would not win took most of the
+                // first step of a training run (5 s for the Fashion-MNIST CNN).
+                boolean more = run < MIN_RUNS || (spent[i] < RUN_BUDGET_NANOS && fastest[i] <= 2 * leader)
+                        || (improving[i] && fastest[i] <= 4 * leader && spent[i] < RUN_CAP_NANOS);
                 if (!more) continue;
-                ConvAlgorithm a = applicable.get(i);
                 long t0 = System.nanoTime();
-                switch (key.direction()) {
-                    case FORWARD -> kernels.convForward(a, g, s.x, s.w, s.bias, s.y);
-                    case BACKWARD_DATA -> kernels.convBackwardData(a, g, s.y, s.w, s.x);
-                    case BACKWARD_FILTER -> kernels.convBackwardFilter(a, g, s.x, s.y, s.w, s.bias);
-                }
+                run(kernels, key.direction(), applicable.get(i), g, s);
                 long dt = System.nanoTime() - t0;
                 spent[i] += dt;
                 improving[i] = dt < fastest[i] - fastest[i] / 10;
@@ -212,6 +226,35 @@ public final class ConvPlanner {
             }
         }
         return new Choice(key, best, mode, Map.copyOf(nanos), Map.copyOf(skipped));
+    }
+
+    private static void run(Kernels kernels, ConvDirection direction, ConvAlgorithm a, ConvGeometry g, Scratch s) {
+        switch (direction) {
+            case FORWARD -> kernels.convForward(a, g, s.x, s.w, s.bias, s.y);
+            case BACKWARD_DATA -> kernels.convBackwardData(a, g, s.y, s.w, s.x);
+            case BACKWARD_FILTER -> kernels.convBackwardFilter(a, g, s.x, s.y, s.w, s.bias);
+        }
+    }
+
+    /** Waits (at most a second) until the JIT has compiled nothing for 30 ms. */
+    private static void awaitQuietCompiler() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long deadline = System.nanoTime() + 1_000_000_000L, last = jit.getTotalCompilationTime();
+        try {
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(30);
+                long now = jit.getTotalCompilationTime();
+                if (now == last) {
+                    return;
+                }
+                last = now;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -39,18 +39,32 @@ class ConvPlannerTest {
         ConvPlanner planner = new ConvPlanner(ConvPlanner.Mode.BENCHMARK);
         List<ConvPlanner.Choice> seen = new ArrayList<>();
         planner.addListener(seen::add);
-        ConvGeometry g = ConvGeometry.of(1, 2, 9, 9, 3, 5, 5, 1, 1, Padding.SAME, 1, 1, 1);
+        ConvGeometry g = ConvGeometry.of(1, 2, 9, 9, 3, 7, 7, 1, 1, Padding.SAME, 1, 1, 1);
         ConvAlgorithm a = planner.resolve(REF, g, DType.FLOAT32, ConvDirection.FORWARD);
         assertSame(a, planner.resolve(REF, g, DType.FLOAT32, ConvDirection.FORWARD));
         assertEquals(1, seen.size(), "one choice per key, cached");
         ConvPlanner.Choice c = seen.get(0);
         assertEquals(a, c.algorithm());
         assertEquals(java.util.Set.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT), c.nanos().keySet());
-        assertEquals("winograd needs a 3x3 kernel, got 5x5", c.skipped().get(ConvAlgorithm.WINOGRAD));
+        assertEquals("winograd needs a 3x3 kernel, got 7x7", c.skipped().get(ConvAlgorithm.WINOGRAD));
         assertTrue(c.nanos().get(a) <= c.nanos().values().stream().mapToLong(Long::longValue).min().orElseThrow());
         assertEquals(ReferenceKernels.class.getName(), c.key().backend());
         planner.resolve(REF, g, DType.FLOAT64, ConvDirection.FORWARD);
         assertEquals(2, seen.size(), "dtype is part of the key");
+    }
+
+    @Test
+    void benchmarkModeDoesNotTimeFftOnKernelsBelowSevenBySeven() {
+        ConvPlanner planner = new ConvPlanner(ConvPlanner.Mode.BENCHMARK);
+        ConvGeometry g = ConvGeometry.of(1, 2, 9, 9, 3, 5, 5, 1, 1, Padding.SAME, 1, 1, 1);
+        planner.resolve(REF, g, DType.FLOAT32, ConvDirection.FORWARD);
+        ConvPlanner.Choice c = planner.choice(REF, g, DType.FLOAT32, ConvDirection.FORWARD).orElseThrow();
+        assertEquals(java.util.Set.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL), c.nanos().keySet());
+        assertEquals("kernels below 7x7 are never faster by FFT", c.skipped().get(ConvAlgorithm.FFT));
+        ConvGeometry dilated = ConvGeometry.of(1, 2, 15, 15, 3, 3, 3, 1, 1, Padding.SAME, 3, 3, 1);
+        planner.resolve(REF, dilated, DType.FLOAT32, ConvDirection.FORWARD);
+        assertTrue(planner.choice(REF, dilated, DType.FLOAT32, ConvDirection.FORWARD).orElseThrow().nanos()
+                .containsKey(ConvAlgorithm.FFT), "a 3x3 kernel dilated by 3 spans 7x7");
     }
 
     @Test
