@@ -182,6 +182,7 @@ final class TrainCommand implements Command {
             checkCompatible(resumed.info(), info);
             resumed.loadInto(model);
             resumed.loadInto(built.optimizer());
+            resumed.pinConvAlgorithms();
             state = resumed.state();
             carryBestCheckpoint(Path.of(args.get("resume", "")), runDir, state);
         }

@@ -35,7 +35,9 @@ public final class ConvPlanner {
         /** Time each applicable algorithm on the backend and keep the fastest. */
         BENCHMARK,
         /** Fixed rules on the geometry: deterministic, no timing. */
-        HEURISTIC;
+        HEURISTIC,
+        /** Given by the caller ({@link #pin}), e.g. the choices of the run a checkpoint comes from. */
+        PINNED;
 
         /** Parses {@code benchmark} or {@code heuristic}. */
         public static Mode parse(String text) {
@@ -123,6 +125,24 @@ public final class ConvPlanner {
             }
         }
         return c.algorithm();
+    }
+
+    /**
+     * Makes {@code algorithm} the choice for {@code key} unless one was made already: a resumed
+     * run repeats its first part's choices, so that it continues with the same arithmetic. The
+     * algorithm must apply to the key's geometry and direction.
+     */
+    public void pin(Key key, ConvAlgorithm algorithm) {
+        if (algorithm == ConvAlgorithm.AUTO) {
+            throw new IllegalArgumentException("ConvPlanner.pin: AUTO is not an algorithm to pin");
+        }
+        Optional<String> why = Convolutions.implementation(algorithm, key.geometry())
+                .whyNotApplicable(key.geometry(), key.direction());
+        if (why.isPresent()) {
+            throw new IllegalArgumentException("ConvPlanner.pin: " + algorithm.label() + " does not apply to "
+                    + key.direction().label() + " of " + Convolutions.describe(key.geometry()) + ": " + why.get());
+        }
+        choices.putIfAbsent(key, new Choice(key, algorithm, Mode.PINNED, Map.of(), Map.of()));
     }
 
     /** The cached choice for a key, if one was made. */

@@ -3,6 +3,8 @@ package dev.faltung.nn.train;
 import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.Buffer;
 import dev.faltung.kernel.DType;
+import dev.faltung.kernel.conv.ConvAlgorithm;
+import dev.faltung.kernel.conv.ConvPlanner;
 import dev.faltung.nn.Module;
 import dev.faltung.nn.io.ElementType;
 import dev.faltung.nn.io.MalformedFileException;
@@ -22,11 +24,12 @@ import java.util.Set;
  * parameters and buffers under their {@link Module#namedParameters()} /
  * {@link Module#namedBuffers()} names, the optimizer's state under {@code optimizer.} + its
  * {@link Optimizer#state()} names, and in {@code __metadata__} the {@link ModelInfo} and the
- * {@link TrainingState} (string values, JSON-encoded where structured) plus
- * {@code "format": "faltung.checkpoint/1"}. Files are written atomically.
+ * {@link TrainingState} (string values, JSON-encoded where structured), the convolution
+ * algorithms AUTO chose ({@link ConvChoices}) and {@code "format": "faltung.checkpoint/1"}.
+ * Files are written atomically.
  */
 public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArray> weights,
-                         Map<String, NdArray> optimizerState) {
+                         Map<String, NdArray> optimizerState, Map<ConvPlanner.Key, ConvAlgorithm> convAlgorithms) {
 
     /** The {@code format} metadata value of this version. */
     public static final String FORMAT = "faltung.checkpoint/1";
@@ -56,6 +59,7 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
         metadata.put("format", FORMAT);
         metadata.putAll(info.toMetadata());
         metadata.putAll(state.toMetadata());
+        metadata.put(ConvChoices.KEY, ConvChoices.toJson(ConvPlanner.shared().choices().values()));
         SafeTensors.write(file, tensors, metadata);
     }
 
@@ -74,9 +78,11 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
         }
         ModelInfo info;
         TrainingState state;
+        Map<ConvPlanner.Key, ConvAlgorithm> conv;
         try {
             info = ModelInfo.fromMetadata(meta);
             state = TrainingState.fromMetadata(meta);
+            conv = meta.containsKey(ConvChoices.KEY) ? ConvChoices.parse(meta.get(ConvChoices.KEY)) : Map.of();
         } catch (RuntimeException e) {
             throw new MalformedFileException(file, "bad checkpoint metadata: " + e.getMessage(), e);
         }
@@ -89,7 +95,7 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
                 weights.put(e.getKey(), e.getValue());
             }
         }
-        return new Checkpoint(info, state, weights, optimizer);
+        return new Checkpoint(info, state, weights, optimizer, conv);
     }
 
     /**
@@ -125,6 +131,14 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
         for (Map.Entry<String, Tensor> e : targets.entrySet()) {
             copyInto(weights.get(e.getKey()), e.getValue());
         }
+    }
+
+    /**
+     * Makes the shared planner choose as the run that wrote this checkpoint did, so that a
+     * resumed run continues with the same algorithms (and bits).
+     */
+    public void pinConvAlgorithms() {
+        ConvChoices.pin(convAlgorithms, ConvPlanner.shared());
     }
 
     /** Restores the optimizer's state from this checkpoint (the optimizer checks names and shapes). */
