@@ -307,7 +307,7 @@ final class FloatReductions {
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, at + i).sub(vmax).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, at + i).sub(vmax));
             if (!log) {
                 e.intoArray(y, at + i);
             }
@@ -317,7 +317,7 @@ final class FloatReductions {
         double sum = lanes(lo.add(hi));
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(S, x, at + i, m).sub(vmax).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, at + i, m).sub(vmax));
             if (!log) {
                 e.intoArray(y, at + i, m);
             }
@@ -353,7 +353,7 @@ final class FloatReductions {
                     VectorMask<Float> m = S.indexInRange(j, dim);
                     FloatVector vy = FloatVector.fromArray(S, y, at + j, m);
                     FloatVector vd = FloatVector.fromArray(S, dy, at + j, m);
-                    FloatVector r = log ? vd.sub(vy.lanewise(VectorOperators.EXP).mul(s)) : vy.mul(vd.sub(s));
+                    FloatVector r = log ? vd.sub(VectorMath.exp(vy).mul(s)) : vy.mul(vd.sub(s));
                     r.intoArray(dx, at + j, m);
                 }
             }
