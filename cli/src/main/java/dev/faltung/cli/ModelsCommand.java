@@ -2,6 +2,7 @@ package dev.faltung.cli;
 
 import dev.faltung.nn.Module;
 import dev.faltung.nn.io.Json;
+import dev.faltung.nn.init.Init;
 import dev.faltung.nn.zoo.Models;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class ModelsCommand implements Command {
     static Map<String, Object> row(String name) {
         int[] input = defaultInput(name);
         int classes = defaultClasses(name);
-        Module m = Models.create(name, input, classes, 0);
+        Module m = Init.shapesOnly(() -> Models.create(name, input, classes, 0));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", name);
         row.put("parameters", m.parameterCount());

