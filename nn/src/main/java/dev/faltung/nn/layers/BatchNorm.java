@@ -1,6 +1,7 @@
 package dev.faltung.nn.layers;
 
 import dev.faltung.autodiff.NoGrad;
+import dev.faltung.autodiff.Normalization;
 import dev.faltung.autodiff.Tensor;
 import dev.faltung.kernel.DType;
 import dev.faltung.nn.init.Init;
@@ -52,37 +53,22 @@ public abstract sealed class BatchNorm extends Layer permits BatchNorm1d, BatchN
     @Override
     public Tensor forward(Tensor x) {
         int[] s = outputShape(x.shape());
-        int[] axes = new int[s.length - 1];
-        int[] statShape = new int[s.length];
-        Arrays.fill(statShape, 1);
-        statShape[1] = channels;
-        axes[0] = 0;
-        for (int i = 2; i < s.length; i++) {
-            axes[i - 1] = i;
+        Tensor weight = affine ? param("weight") : null, bias = affine ? param("bias") : null;
+        if (!isTraining()) {
+            return Normalization.batchNormInference(x, runningMean(), runningVar(), weight, bias, eps);
         }
-        Tensor mean, var;
-        if (isTraining()) {
-            int n = x.numel() / channels;
-            if (n <= 1) {
-                throw new IllegalArgumentException(this + ": training needs more than one value per channel, got input "
-                        + Arrays.toString(s));
-            }
-            mean = x.mean(axes, true);
-            var = x.var(axes, 0, true);
-            try (NoGrad ignored = NoGrad.enter()) {
-                Tensor rm = runningMean(), rv = runningVar();
-                Init.assign(rm, rm.mul(1 - momentum).add(mean.reshape(channels).mul(momentum).to(rm.dtype())));
-                Init.assign(rv, rv.mul(1 - momentum).add(var.reshape(channels).mul(momentum * n / (n - 1.0)).to(rv.dtype())));
-            }
-        } else {
-            mean = runningMean().to(x.dtype()).reshape(statShape);
-            var = runningVar().to(x.dtype()).reshape(statShape);
+        int n = x.numel() / channels;
+        if (n <= 1) {
+            throw new IllegalArgumentException(this + ": training needs more than one value per channel, got input "
+                    + Arrays.toString(s));
         }
-        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
-        if (affine) {
-            y = y.mul(param("weight").reshape(statShape)).add(param("bias").reshape(statShape));
+        Normalization.Training t = Normalization.batchNormTraining(x, weight, bias, eps);
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor rm = runningMean(), rv = runningVar();
+            Init.assign(rm, rm.mul(1 - momentum).add(t.mean().mul(momentum).to(rm.dtype())));
+            Init.assign(rv, rv.mul(1 - momentum).add(t.variance().mul(momentum * n / (n - 1.0)).to(rv.dtype())));
         }
-        return y;
+        return t.output();
     }
 
     @Override
