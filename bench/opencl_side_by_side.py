@@ -180,24 +180,17 @@ def cells(row):
 
 
 def format_header():
-    return "  ".join(name.ljust(width) for name, width in COLUMNS)
+    return sbs.format_header(COLUMNS)
 
 
 def format_row(row):
-    return "  ".join(str(c).ljust(width) for c, (_, width) in zip(cells(row), COLUMNS))
+    return sbs.format_row(row, COLUMNS, cells)
 
 
 def write_markdown(path, header, rows, summary):
-    with open(path, "w") as f:
-        for line in header:
-            f.write(f"{line}  \n")
-        f.write("\nopencl GF/s and opencl/simd = simd ms / opencl ms use the faster OpenCL algorithm "
-                "(> 1: OpenCL faster).\n\n")
-        f.write("| " + " | ".join(name for name, _ in COLUMNS) + " |\n")
-        f.write("|" + "|".join("---" for _ in COLUMNS) + "|\n")
-        for row in rows:
-            f.write("| " + " | ".join(str(c).replace("|", "/") for c in cells(row)) + " |\n")
-        f.write(f"\n{summary}\n")
+    sbs.write_markdown(path, header, rows, summary,
+                       note="opencl GF/s and opencl/simd = simd ms / opencl ms use the faster OpenCL algorithm "
+                            "(> 1: OpenCL faster).", columns=COLUMNS, cells_of=cells)
 
 
 if __name__ == "__main__":

@@ -341,24 +341,29 @@ def cells(row):
             f"{row['faltung_ms']:.3f}", f"{row['faltung_gflops']:.1f}", share, f"{row['ratio']:.3f}"]
 
 
-def format_header():
-    return "  ".join(name.ljust(width) for name, width in COLUMNS)
+def format_header(columns=None):
+    return "  ".join(name.ljust(width) for name, width in (columns or COLUMNS))
 
 
-def format_row(row):
-    return "  ".join(str(c).ljust(width) for c, (_, width) in zip(cells(row), COLUMNS))
+def format_row(row, columns=None, cells_of=None):
+    return "  ".join(str(c).ljust(width) for c, (_, width) in zip((cells_of or cells)(row), columns or COLUMNS))
 
 
-def write_markdown(path, header, rows, summary):
+SPEED_NOTE = ("speed ratio = faltung_speed / torch_speed = torch ms / faltung ms (> 1: Faltung faster); "
+              "% peak is Faltung's share of the fp32 peak above.")
+
+
+def write_markdown(path, header, rows, summary, note=SPEED_NOTE, columns=None, cells_of=None):
+    """The table as Markdown: header lines, a note, one row per case, the summary line."""
+    columns, cells_of = columns or COLUMNS, cells_of or cells
     with open(path, "w") as f:
         for line in header:
             f.write(f"{line}  \n")
-        f.write("\nspeed ratio = faltung_speed / torch_speed = torch ms / faltung ms (> 1: Faltung faster); "
-                "% peak is Faltung's share of the fp32 peak above.\n\n")
-        f.write("| " + " | ".join(name for name, _ in COLUMNS) + " |\n")
-        f.write("|" + "|".join("---" for _ in COLUMNS) + "|\n")
+        f.write(f"\n{note}\n\n")
+        f.write("| " + " | ".join(name for name, _ in columns) + " |\n")
+        f.write("|" + "|".join("---" for _ in columns) + "|\n")
         for row in rows:
-            f.write("| " + " | ".join(str(c).replace("|", "/") for c in cells(row)) + " |\n")
+            f.write("| " + " | ".join(str(c).replace("|", "/") for c in cells_of(row)) + " |\n")
         f.write(f"\n{summary}\n")
 
 
