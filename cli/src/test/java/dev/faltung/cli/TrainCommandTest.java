@@ -95,6 +95,33 @@ class TrainCommandTest {
         assertEquals(a.state().history().get(1).trainLoss(), b.state().history().get(1).trainLoss(), 0.0);
     }
 
+    /**
+     * The same in fresh JVMs, where the resumed part starts with nothing compiled: numbers must
+     * not depend on when the JIT reaches a loop (it did, through the Vector API's exp and
+     * reduceLanes). Heuristic AUTO, so that the straight and the split run choose alike.
+     */
+    @Test
+    void aResumeInAFreshProcessContinuesBitIdentically(@TempDir Path dir) throws Exception {
+        Path straight = dir.resolve("straight"), split = dir.resolve("split");
+        assertEquals(0, trainInNewJvm("--limit", "400", "--epochs", "2", "--out", straight.toString()));
+        assertEquals(0, trainInNewJvm("--limit", "400", "--epochs", "1", "--out", split.toString()));
+        assertEquals(0, trainInNewJvm("--resume", split.resolve("last.safetensors").toString(), "--epochs", "2"));
+        Checkpoint a = Checkpoint.read(straight.resolve("last.safetensors"));
+        Checkpoint b = Checkpoint.read(split.resolve("last.safetensors"));
+        assertSameTensors("weights", a.weights(), b.weights());
+        assertSameTensors("optimizer state", a.optimizerState(), b.optimizerState());
+    }
+
+    private static int trainInNewJvm(String... options) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--add-modules", "jdk.incubator.vector", "-Dfaltung.conv.auto=heuristic",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--threads", "2"));
+        cmd.addAll(List.of(options));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        return p.waitFor();
+    }
+
     @Test
     void resumingRejectsOptionsThatWouldChangeTheRun(@TempDir Path dir) {
         Path run = dir.resolve("run");

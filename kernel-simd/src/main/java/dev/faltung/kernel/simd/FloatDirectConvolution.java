@@ -3,7 +3,6 @@ package dev.faltung.kernel.simd;
 import dev.faltung.kernel.conv.ConvGeometry;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -277,8 +276,7 @@ final class FloatDirectConvolution {
             }
             for (int k = from; k < to; k++) {
                 for (int i = 0; i < cpg * taps; i++) {
-                    dw[k * cpg * taps + i] = FloatVector.fromArray(SPECIES, acc, (k - from) * perK + i * L)
-                            .reduceLanes(VectorOperators.ADD);
+                    dw[k * cpg * taps + i] = FloatLoweredConvolution.laneSum(acc, (k - from) * perK + i * L);
                 }
             }
         });

@@ -152,9 +152,24 @@ final class FloatLoweredConvolution {
         for (int bound = SPECIES.loopBound(len); i < bound; i += L) {
             acc = acc.add(FloatVector.fromArray(SPECIES, a, off + i));
         }
-        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float[] lanes = new float[L];
+        acc.intoArray(lanes, 0);
+        float s = laneSum(lanes, 0);
         for (; i < len; i++) {
             s += a[off + i];
+        }
+        return s;
+    }
+
+    /**
+     * {@code a[at] + a[at+1] + ... + a[at+L-1]}, in that order: {@code reduceLanes(ADD)} leaves the
+     * order open, and its compiled and interpreted forms differ in the last bit (a run resumed in
+     * a fresh JVM drifted from the straight run by that).
+     */
+    static float laneSum(float[] a, int at) {
+        float s = 0;
+        for (int l = 0; l < L; l++) {
+            s += a[at + l];
         }
         return s;
     }
