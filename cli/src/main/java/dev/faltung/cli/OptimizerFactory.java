@@ -18,8 +18,8 @@ final class OptimizerFactory {
 
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad");
 
-    static final String SCHEDULE_SYNTAX = "constant, cosine (to 0 over the run), step=N (x0.1 every N epochs), "
-            + "exp=GAMMA (x GAMMA per epoch); append ',warmup=K' for K epochs of linear warm-up";
+    static final String SCHEDULE_SYNTAX = "constant, cosine (to 0 over the run, updated every step), step=N (x0.1 every N "
+            + "epochs), exp=GAMMA (x GAMMA per epoch); append ',warmup=K' for K epochs of linear warm-up (every step)";
 
     private OptimizerFactory() {
     }
@@ -84,7 +84,7 @@ final class OptimizerFactory {
         return new Built(o, h);
     }
 
-    /** The learning rate of each 0-based epoch of a run of {@code epochs} epochs. */
+    /** The learning rate at each point of a run of {@code epochs} epochs, in epochs done (fractional within one). */
     static LearningRateSchedule schedule(String spec, double lr, int epochs) {
         String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(",");
         int warmup = 0;

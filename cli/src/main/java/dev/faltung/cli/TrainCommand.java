@@ -103,7 +103,8 @@ final class TrainCommand implements Command {
                   --threads T         worker threads of the backend (all processors)
                   --resume FILE       continue a run from its checkpoint, bit-identically; the options that
                                       shape the run (model, data, seed, batch, optimizer, lr, schedule, ...)
-                                      come from the checkpoint; RUN_DIR defaults to the checkpoint's directory
+                                      come from the checkpoint; RUN_DIR defaults to the checkpoint's directory;
+                                      a larger --epochs extends the run (cosine then spans the new total)
                   --out RUN_DIR       output directory (runs/MODEL-YYYYMMDD-HHMMSS)
                 """.formatted(OptimizerFactory.SCHEDULE_SYNTAX, Augmentations.SYNTAX).stripTrailing();
     }

@@ -1,16 +1,20 @@
 package dev.faltung.nn.optim;
 
 /**
- * A learning rate as a function of the step or epoch index {@code t = 0, 1, 2, ...}. Schedules
- * compose: {@link #warmup} runs a linear warm-up and then another schedule from its own t = 0.
+ * A learning rate as a function of training progress {@code t ≥ 0}, in epochs or steps; a
+ * fractional {@code t} is part of the way through one. {@link #step} and {@link #exponential}
+ * change the rate only at whole {@code t} (PyTorch's epoch-wise {@code StepLR} and
+ * {@code ExponentialLR}); {@link #cosine} and {@link #warmup} are continuous, so fed the fraction
+ * of an epoch done they decay and warm up step by step. Schedules compose: {@link #warmup} runs a
+ * linear warm-up and then another schedule from its own t = 0.
  */
 @FunctionalInterface
 public interface LearningRateSchedule {
 
-    double rate(int t);
+    double rate(double t);
 
     /** Sets {@code optimizer}'s learning rate to {@code rate(t)}. */
-    default void apply(Optimizer optimizer, int t) {
+    default void apply(Optimizer optimizer, double t) {
         optimizer.setLearningRate(rate(t));
     }
 
@@ -18,17 +22,17 @@ public interface LearningRateSchedule {
         return t -> lr;
     }
 
-    /** {@code torch.optim.lr_scheduler.StepLR}: {@code lr·γ^⌊t/stepSize⌋}. */
+    /** {@code torch.optim.lr_scheduler.StepLR}: {@code lr·γ^⌊⌊t⌋/stepSize⌋}. */
     static LearningRateSchedule step(double lr, int stepSize, double gamma) {
         if (stepSize <= 0) {
             throw new IllegalArgumentException("step schedule: stepSize must be positive, got " + stepSize);
         }
-        return t -> lr * Math.pow(gamma, Math.floorDiv(t, stepSize));
+        return t -> lr * Math.pow(gamma, Math.floorDiv((long) Math.floor(t), stepSize));
     }
 
-    /** {@code ExponentialLR}: {@code lr·γ^t}. */
+    /** {@code ExponentialLR}: {@code lr·γ^⌊t⌋}. */
     static LearningRateSchedule exponential(double lr, double gamma) {
-        return t -> lr * Math.pow(gamma, t);
+        return t -> lr * Math.pow(gamma, Math.floor(t));
     }
 
     /**

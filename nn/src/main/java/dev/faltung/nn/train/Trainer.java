@@ -65,7 +65,7 @@ public final class Trainer {
             if (options.learningRate() != null) {
                 optimizer.setLearningRate(options.learningRate().applyAsDouble(epochIndex));
             }
-            double lr = optimizer.learningRate();
+            double lr = optimizer.learningRate(); // the epoch's first rate, as metrics.csv reports it
             listener.epochStarted(epoch, options.epochs(), batches, lr);
             model.train(true);
             long start = System.nanoTime();
@@ -81,6 +81,9 @@ public final class Trainer {
                     Tensor x = Tensor.of(batch.images(), batch.shape());
                     if (dtype != DType.FLOAT32) {
                         x = x.to(dtype);
+                    }
+                    if (options.learningRate() != null) {
+                        optimizer.setLearningRate(options.learningRate().applyAsDouble(epochIndex + (double) b / batches));
                     }
                     positionRandomStreams(model, step);
                     optimizer.zeroGrad();

@@ -1,14 +1,16 @@
 package dev.faltung.nn.train;
 
-import java.util.function.IntToDoubleFunction;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * How a {@link Trainer} runs: {@code epochs} in total (a resumed run counts the epochs already
  * done), early stopping after {@code patience} epochs without a better monitored accuracy (0
- * turns it off), the learning rate of each 0-based epoch ({@code null} keeps the optimizer's
- * rate), and how many batches a background thread prepares ahead (0 prepares them inline).
+ * turns it off), the learning rate as a function of training progress in epochs, set before every
+ * step ({@code e + b/B} before batch {@code b} of {@code B} in 0-based epoch {@code e}, so a schedule
+ * can decay within an epoch; {@code null} keeps the optimizer's rate), and how many batches a
+ * background thread prepares ahead (0 prepares them inline).
  */
-public record TrainerOptions(int epochs, int patience, IntToDoubleFunction learningRate, int prefetch) {
+public record TrainerOptions(int epochs, int patience, DoubleUnaryOperator learningRate, int prefetch) {
 
     public TrainerOptions {
         if (epochs < 0) {

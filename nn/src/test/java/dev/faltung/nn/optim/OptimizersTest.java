@@ -188,6 +188,11 @@ class OptimizersTest {
         assertEquals(0.625, warm.rate(2), 1e-15);
         assertEquals(1.0, warm.rate(4), 1e-15);
         assertEquals(0.55, warm.rate(9), 1e-15);
+        // Part of the way through an epoch: step and exponential wait for the whole epoch, cosine and warm-up move.
+        assertEquals(0.1, step.rate(2.99));
+        assertEquals(0.1 * 0.9, LearningRateSchedule.exponential(0.1, 0.9).rate(1.5), 1e-15);
+        assertEquals(0.1 + 0.9 * (1 + Math.cos(Math.PI * 0.25)) / 2, cos.rate(2.5), 1e-15);
+        assertEquals(0.25 + 0.75 * 0.375, warm.rate(1.5), 1e-15);
         Sgd sgd = new Sgd(params(), 1.0);
         warm.apply(sgd, 1);
         assertEquals(0.4375, sgd.learningRate(), 1e-15);

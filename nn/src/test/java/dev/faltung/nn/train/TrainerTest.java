@@ -108,7 +108,7 @@ class TrainerTest {
     void earlyStoppingEndsTheRunAfterPatienceEpochsWithoutImprovement() throws IOException {
         Sequential model = TrainingFixtures.model(2);
         // Rate 0 after the first epoch: nothing changes, so validation accuracy cannot improve.
-        TrainerOptions options = new TrainerOptions(10, 2, epoch -> epoch == 0 ? 0.05 : 0.0, 0);
+        TrainerOptions options = new TrainerOptions(10, 2, epoch -> epoch < 1 ? 0.05 : 0.0, 0);
         List<Boolean> improved = new ArrayList<>();
         TrainingState end = trainer(model, sgd(model), options).fit(new TrainingListener() {
             @Override
