@@ -94,12 +94,14 @@ public final class DataLoader {
             int index = order[from + k];
             indices[k] = index;
             labels[k] = data.labels()[index];
-            float[] img = data.image(index);
             if (augmentation != Augmentation.NONE) {
+                float[] img = data.image(index);
                 augmentation.apply(img, data.channels(), data.height(), data.width(),
                         new SplittableRandom(Seeds.derive(augmentSeed, epoch, index)));
+                System.arraycopy(img, 0, images, k * per, per);
+            } else {
+                data.copyImage(index, images, k * per);
             }
-            System.arraycopy(img, 0, images, k * per, per);
         }
         normalisation.apply(images, data.channels(), data.height() * data.width());
         return new Batch(images, labels, indices, data.channels(), data.height(), data.width());

@@ -149,9 +149,6 @@ public final class IdxDatasets {
         if (labels.shape()[0] != n) {
             throw new IOException(labelsFile + " has " + labels.shape()[0] + " labels but " + imagesFile + " has " + n + " images");
         }
-        byte[] px = images.data();
-        float[] f = new float[px.length];
-        for (int i = 0; i < f.length; i++) f[i] = (px[i] & 0xFF) / 255f;
         int[] lb = new int[n];
         for (int i = 0; i < n; i++) {
             lb[i] = labels.data()[i] & 0xFF;
@@ -160,6 +157,6 @@ public final class IdxDatasets {
                         + classNames.size() + " classes");
             }
         }
-        return new LabelledImages(f, lb, 1, images.shape()[1], images.shape()[2], classNames);
+        return LabelledImages.ofBytes(images.data(), lb, 1, images.shape()[1], images.shape()[2], classNames);
     }
 }

@@ -26,10 +26,11 @@ public record Normalisation(float[] mean, float[] std) {
         int hw = data.height() * data.width();
         double[] sum = new double[c];
         double[] sq = new double[c];
-        float[] px = data.images();
+        float[] px = new float[data.imageSize()];
         for (int n = 0; n < data.size(); n++) {
+            data.copyImage(n, px, 0);
             for (int k = 0; k < c; k++) {
-                int o = (n * c + k) * hw;
+                int o = k * hw;
                 for (int i = 0; i < hw; i++) {
                     double v = px[o + i];
                     sum[k] += v;

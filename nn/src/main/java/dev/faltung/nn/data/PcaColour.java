@@ -16,19 +16,21 @@ public record PcaColour(double[][] eigenvectors, double[] eigenvalues, double si
             throw new IllegalArgumentException("PcaColour.fit: needs RGB images, got " + data.channels() + " channels");
         }
         int hw = data.height() * data.width();
-        float[] px = data.images();
+        float[] px = new float[3 * hw];
         double[] mean = new double[3];
         double[][] cov = new double[3][3];
         long count = (long) data.size() * hw;
         for (int n = 0; n < data.size(); n++) {
-            int o = n * 3 * hw;
+            data.copyImage(n, px, 0);
+            int o = 0;
             for (int i = 0; i < hw; i++) {
                 for (int a = 0; a < 3; a++) mean[a] += px[o + a * hw + i];
             }
         }
         for (int a = 0; a < 3; a++) mean[a] /= Math.max(1, count);
         for (int n = 0; n < data.size(); n++) {
-            int o = n * 3 * hw;
+            data.copyImage(n, px, 0);
+            int o = 0;
             for (int i = 0; i < hw; i++) {
                 for (int a = 0; a < 3; a++) {
                     double da = px[o + a * hw + i] - mean[a];
