@@ -36,7 +36,7 @@ class CommandErrorsTest {
 
     @Test
     void anUnknownModelIsAUsageErrorListingTheZoo() {
-        assertUsageError("unknown model 'lenet6'; available: [lenet5, fmnist-cnn", "train", "--model", "lenet6",
+        assertUsageError("unknown model 'lenet6'; available: [lenet5, lenet5-bn, fmnist-cnn", "train", "--model", "lenet6",
                 "--limit", "20");
     }
 

@@ -59,6 +59,8 @@ public final class Models {
     static {
         register("lenet5", "LeCun et al. 1998: tanh convolutions with average-pool subsampling, 61,706 parameters "
                 + "at 1x32x32 (28x28 inputs get 2 pixels of padding in C1)", Models::lenet5);
+        register("lenet5-bn", "LeNet-5's layers and map counts (6, 16, 120, 84) with ReLU, max pooling and batch "
+                + "norm after each convolution and F6: the classic topology trained the modern way", Models::lenet5Bn);
         register("fmnist-cnn", "Two 5x5 'same' conv+ReLU+maxpool stages (32, 64 maps), dense 1024, dropout 0.4",
                 Models::fmnistCnn);
         register("alexnet", "Krizhevsky et al. 2012 as torchvision's AlexNet: 61,100,840 parameters at 3x224x224 "
@@ -216,6 +218,22 @@ public final class Models {
                 .add("features", features)
                 .add("flatten", new Flatten())
                 .add("classifier", new Sequential(new Dense(flatSize(features, in), 84, s.next()), new Tanh(),
+                        new Dense(84, classes, s.next())));
+    }
+
+    private static Module lenet5Bn(int[] in, int classes, long seed) {
+        SeedStream s = new SeedStream(seed);
+        int c1Pad = in[1] == 28 && in[2] == 28 ? 2 : 0;
+        Sequential features = new Sequential()
+                .add(new Conv2d(in[0], 6, 5, pad(c1Pad), false, s.next())).add(new BatchNorm2d(6)).add(new ReLU())
+                .add(new MaxPool2d(2))
+                .add(new Conv2d(6, 16, 5, ConvSpec.DEFAULT, false, s.next())).add(new BatchNorm2d(16)).add(new ReLU())
+                .add(new MaxPool2d(2))
+                .add(new Conv2d(16, 120, 5, ConvSpec.DEFAULT, false, s.next())).add(new BatchNorm2d(120)).add(new ReLU());
+        return new Sequential()
+                .add("features", features)
+                .add("flatten", new Flatten())
+                .add("classifier", new Sequential(new Dense(flatSize(features, in), 84, s.next()), new ReLU(),
                         new Dense(84, classes, s.next())));
     }
 

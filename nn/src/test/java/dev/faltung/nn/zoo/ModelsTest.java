@@ -30,6 +30,12 @@ class ModelsTest {
     }
 
     @Test
+    void lenet5WithBatchNormTradesTheConvolutionBiasesForNormAffines() {
+        // Convolutions without bias (61,706 - 6 - 16 - 120) plus scale and shift of 6 + 16 + 120 channels.
+        assertEquals(61_706 - 142 + 284, count("lenet5-bn", new int[] {1, 28, 28}, 10));
+    }
+
+    @Test
     void resnet18MatchesTorchvision() {
         assertEquals(11_689_512, count("resnet18", new int[] {3, 224, 224}, 1000));
     }
@@ -53,7 +59,7 @@ class ModelsTest {
     @Test
     void namesAndDescriptionsAreListed() {
         List<String> names = Models.names();
-        assertEquals(List.of("lenet5", "fmnist-cnn", "alexnet", "alexnet-small", "vgg11", "vgg13", "vgg16", "vgg19",
+        assertEquals(List.of("lenet5", "lenet5-bn", "fmnist-cnn", "alexnet", "alexnet-small", "vgg11", "vgg13", "vgg16", "vgg19",
                 "resnet18", "resnet20", "googlenet-mini", "textcnn"), names);
         for (String n : names) {
             assertFalse(Models.description(n).isBlank(), n);
