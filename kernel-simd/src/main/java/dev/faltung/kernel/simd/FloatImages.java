@@ -105,45 +105,50 @@ final class FloatImages {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    /** Even and odd lanes of two consecutive vectors: the left and right column of each window. */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+    private static final int HALF = L / 2;
+    /**
+     * The left and right column of {@code HALF} windows from one vector of a row, repeated in
+     * both halves: single-vector shuffles are one permute each, where a shuffle across two
+     * vectors costs two and a blend, and with four of those the method outgrew C2's inlining
+     * budget, which boxed every mask.
+     */
+    private static final VectorShuffle<Float> LEFT = VectorShuffle.fromOp(F, i -> 2 * (i % HALF));
+    private static final VectorShuffle<Float> RIGHT = VectorShuffle.fromOp(F, i -> 2 * (i % HALF) + 1);
 
     /**
-     * The common 2×2, stride 2 window on vectors: {@code L} outputs of a row at once, candidates
-     * taken in row-major order with the scalar path's rule (first maximum wins, NaN beats all).
+     * The common 2×2, stride 2 window on vectors: {@code HALF} outputs of a row at once,
+     * candidates taken in row-major order with the scalar path's rule (first maximum wins, NaN
+     * beats all).
      */
     private static void maxPool2x2(PoolGeometry g, float[] x, float[] y, int[] argmax, int from, int to) {
         int oh = g.outH(), ow = g.outW(), w = g.w(), h = g.h();
-        IntVector lane2 = IntVector.zero(I).addIndex(2);
-        if (I.length() != L) {
+        if (I.length() != L || L < 2) {
             maxPoolPlanes(g, x, y, argmax, from, to);
             return;
         }
+        IntVector lane2 = IntVector.zero(I).addIndex(2);
         for (int plane = from; plane < to; plane++) {
             int base = plane * h * w, o = plane * oh * ow;
             for (int oy = 0; oy < oh; oy++, o += ow) {
                 int top = base + 2 * oy * w;
-                for (int ox0 = 0; ox0 < ow; ox0 += L) {
+                for (int ox0 = 0; ox0 < ow; ox0 += HALF) {
                     int c = 2 * ox0;
-                    VectorMask<Float> in0 = F.indexInRange(c, w), in1 = F.indexInRange(c + L, w);
-                    VectorMask<Float> out = F.indexInRange(ox0, ow);
-                    FloatVector t0 = FloatVector.fromArray(F, x, top + c, in0);
-                    FloatVector t1 = FloatVector.fromArray(F, x, top + c + L, in1);
-                    FloatVector b0 = FloatVector.fromArray(F, x, top + w + c, in0);
-                    FloatVector b1 = FloatVector.fromArray(F, x, top + w + c + L, in1);
+                    VectorMask<Float> in = F.indexInRange(c, w);
+                    VectorMask<Float> out = F.indexInRange(ox0, Math.min(ow, ox0 + HALF));
+                    FloatVector t = FloatVector.fromArray(F, x, top + c, in);
+                    FloatVector b = FloatVector.fromArray(F, x, top + w + c, in);
                     IntVector at = lane2.add(top + c);
-                    FloatVector best = t0.rearrange(EVEN, t1);
+                    FloatVector best = t.rearrange(LEFT);
                     IntVector index = at;
-                    FloatVector v = t0.rearrange(ODD, t1);
+                    FloatVector v = t.rearrange(RIGHT);
                     VectorMask<Float> take = takes(v, best);
                     best = best.blend(v, take);
                     index = index.blend(at.add(1), take.cast(I));
-                    v = b0.rearrange(EVEN, b1);
+                    v = b.rearrange(LEFT);
                     take = takes(v, best);
                     best = best.blend(v, take);
                     index = index.blend(at.add(w), take.cast(I));
-                    v = b0.rearrange(ODD, b1);
+                    v = b.rearrange(RIGHT);
                     take = takes(v, best);
                     best = best.blend(v, take);
                     index = index.blend(at.add(w + 1), take.cast(I));
@@ -156,10 +161,13 @@ final class FloatImages {
         }
     }
 
-    /** Where {@code v} replaces {@code best}: larger, or NaN over a number. */
+    /**
+     * Where {@code v} replaces {@code best}: larger, or NaN over a number. Written as "best is a
+     * number and v is not at most best", two comparisons: the longer form pushed C2 past its
+     * inlining node budget, and the masks of the calls left out were boxed on every window.
+     */
     private static VectorMask<Float> takes(FloatVector v, FloatVector best) {
-        return v.compare(VectorOperators.GT, best)
-                .or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+        return best.compare(VectorOperators.EQ, best).andNot(v.compare(VectorOperators.LE, best));
     }
 
     private static void maxPoolPlanes(PoolGeometry g, float[] x, float[] y, int[] argmax, int from, int to) {
