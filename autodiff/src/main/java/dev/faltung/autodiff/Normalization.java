@@ -1,8 +1,7 @@
 package dev.faltung.autodiff;
 
-import dev.faltung.kernel.BinaryOp;
+import dev.faltung.kernel.Buffer;
 import dev.faltung.kernel.Kernels;
-import dev.faltung.kernel.ReduceOp;
 import java.util.Arrays;
 
 /**
@@ -16,6 +15,9 @@ import java.util.Arrays;
  *       {@code dβ = Σ dy}, {@code dw = Σ dy·x̂} and
  *       {@code dx = a·(dy - Σdy/M - x̂·Σ(dy·x̂)/M)}, again {@code dx = dy·a + x·p + q} per channel.</li>
  * </ul>
+ * The passes are the kernels' {@link Kernels#moments}, {@link Kernels#channelSums} and
+ * {@link Kernels#channelAffine}: forward reads {@code x} twice for the statistics and once for
+ * {@code y}, backward reads {@code dy} and {@code x} once for the sums and once for {@code dx}.
  * Written out from tensor operations the same layer took about three times the passes and
  * temporaries, most of its time in a CNN with many normalised layers.
  */
@@ -48,11 +50,11 @@ public final class Normalization {
             scale[k] = w[k] * invStd[k];
             shift[k] = b[k] - mu[k] * scale[k];
         }
-        Tensor y = affine(x, s, scale, shift);
+        Tensor y = affine(x, scale, null, null, shift, s);
         Tensor out = Tensor.record("batchNorm", y, gy -> {
-            int[] view = {n, c, inner};
             // Σ dy and Σ dy·x per channel; Σ dy·x̂ = (Σ dy·x - μ·Σ dy)/σ.
-            double[] sumDy = channelSums(gy, view), sumDyX = channelSums(product(gy, x, view), view);
+            double[][] sums = channelSums(gy, x, s);
+            double[] sumDy = sums[0], sumDyX = sums[1];
             double[] sumDyXhat = new double[c], a = new double[c], p = new double[c], q = new double[c];
             for (int k = 0; k < c; k++) {
                 sumDyXhat[k] = (sumDyX[k] - mu[k] * sumDy[k]) * invStd[k];
@@ -60,7 +62,7 @@ public final class Normalization {
                 p[k] = -a[k] * invStd[k] * sumDyXhat[k] / m;
                 q[k] = -a[k] * sumDy[k] / m + a[k] * invStd[k] * mu[k] * sumDyXhat[k] / m;
             }
-            Tensor gx = x.requiresGrad() ? affine(gy, s, a, q).add(affine(x, s, p, null)) : null;
+            Tensor gx = x.requiresGrad() ? affine(gy, a, x, p, q, s) : null;
             Tensor gw = weight != null && weight.requiresGrad() ? vector(sumDyXhat, weight) : null;
             Tensor gb = bias != null && bias.requiresGrad() ? vector(sumDy, bias) : null;
             return new Tensor[] {gx, gw, gb};
@@ -83,21 +85,21 @@ public final class Normalization {
             scale[k] = w[k] * invStd[k];
             shift[k] = b[k] - mu[k] * scale[k];
         }
-        return Tensor.record("batchNorm", affine(x, s, scale, shift), gy -> {
-            int[] view = {n, c, inner};
-            Tensor gx = x.requiresGrad() ? affine(gy, s, scale, null) : null;
+        return Tensor.record("batchNorm", affine(x, scale, null, null, shift, s), gy -> {
+            Tensor gx = x.requiresGrad() ? affine(gy, scale, null, null, null, s) : null;
+            boolean wantW = weight != null && weight.requiresGrad(), wantB = bias != null && bias.requiresGrad();
             Tensor gw = null, gb = null;
-            if (weight != null && weight.requiresGrad()) {
-                // Σ dy·x̂ with x̂ = x·σ⁻¹ - μ·σ⁻¹
-                double[] sumDy = channelSums(gy, view), sumDyX = channelSums(product(gy, x, view), view);
-                double[] g = new double[c];
-                for (int k = 0; k < c; k++) {
-                    g[k] = (sumDyX[k] - mu[k] * sumDy[k]) * invStd[k];
+            if (wantW || wantB) {
+                double[][] sums = channelSums(gy, wantW ? x : null, s);
+                if (wantW) {
+                    // Σ dy·x̂ with x̂ = x·σ⁻¹ - μ·σ⁻¹
+                    double[] g = new double[c];
+                    for (int k = 0; k < c; k++) {
+                        g[k] = (sums[1][k] - mu[k] * sums[0][k]) * invStd[k];
+                    }
+                    gw = vector(g, weight);
                 }
-                gw = vector(g, weight);
-            }
-            if (bias != null && bias.requiresGrad()) {
-                gb = vector(channelSums(gy, view), bias);
+                gb = wantB ? vector(sums[0], bias) : null;
             }
             return new Tensor[] {gx, gw, gb};
         }, x, weight, bias);
@@ -138,33 +140,28 @@ public final class Normalization {
         return t.toDoubleArray();
     }
 
-    /** {@code t·a[c] + b[c]} over {@code [N, C, inner]}, in {@code t}'s dtype and shape ({@code b} null: no shift). */
-    private static Tensor affine(Tensor t, int[] view, double[] a, double[] b) {
-        Kernels k = Compute.kernels();
-        int[] shape = {view[0], view[1], view[2]}, channel = {1, view[1], 1};
-        Tensor scaled = Tensor.empty(t.dtype(), t.shape());
-        k.binary(BinaryOp.MUL, t.buffer(), shape, Tensor.of(a, channel).to(t.dtype()).buffer(), channel,
-                scaled.buffer(), shape);
-        if (b == null) {
-            return scaled;
-        }
+    /**
+     * {@code t·a[c] + z·p[c] + b[c]} over {@code [N, C, inner]} in one pass, in {@code t}'s dtype
+     * and shape ({@code z}, {@code p} null: no second term; {@code b} null: no shift).
+     */
+    private static Tensor affine(Tensor t, double[] a, Tensor z, double[] p, double[] b, int[] view) {
         Tensor out = Tensor.empty(t.dtype(), t.shape());
-        k.binary(BinaryOp.ADD, scaled.buffer(), shape, Tensor.of(b, channel).to(t.dtype()).buffer(), channel,
-                out.buffer(), shape);
+        Compute.kernels().channelAffine(t.buffer(), coefficients(a, t), z == null ? null : z.buffer(),
+                coefficients(p, t), coefficients(b, t), view[0], view[1], view[2], out.buffer());
         return out;
     }
 
-    private static Tensor product(Tensor a, Tensor b, int[] view) {
-        Tensor out = Tensor.empty(a.dtype(), a.shape());
-        Compute.kernels().binary(BinaryOp.MUL, a.buffer(), view, b.buffer(), view, out.buffer(), view);
-        return out;
+    private static Buffer coefficients(double[] v, Tensor like) {
+        return v == null ? null : Tensor.of(v, v.length).to(like.dtype()).buffer();
     }
 
-    /** Per-channel sums over {@code [N, C, inner]} in the kernels' fixed order, as doubles. */
-    private static double[] channelSums(Tensor t, int[] view) {
-        Tensor out = Tensor.empty(t.dtype(), new int[] {1, view[1], 1});
-        Compute.kernels().reduce(ReduceOp.SUM, t.buffer(), view, new int[] {0, 2}, out.buffer());
-        return out.toDoubleArray();
+    /** Per-channel {@code Σ t} and (with {@code u}) {@code Σ t·u} over {@code [N, C, inner]}, in one pass, as doubles. */
+    private static double[][] channelSums(Tensor t, Tensor u, int[] view) {
+        Tensor sums = Tensor.empty(t.dtype(), new int[] {view[1]});
+        Tensor dots = u == null ? null : Tensor.empty(t.dtype(), new int[] {view[1]});
+        Compute.kernels().channelSums(t.buffer(), u == null ? null : u.buffer(), view[0], view[1], view[2],
+                sums.buffer(), dots == null ? null : dots.buffer());
+        return new double[][] {sums.toDoubleArray(), dots == null ? null : dots.toDoubleArray()};
     }
 
     private static Tensor vector(double[] v, Tensor like) {

@@ -176,6 +176,56 @@ public interface Kernels {
      */
     void moments(Buffer x, int outer, int channels, int inner, Buffer mean, Buffer var);
 
+    /**
+     * Per-channel sums over {@code [outer, channels, inner]}: {@code sums[c] = Σ x[·, c, ·]} and,
+     * when {@code y} is given, {@code dots[c] = Σ x·y} over the same elements (batch norm's
+     * backward needs both Σdy and Σdy·x). Results go to {@code sums} and {@code dots}, each
+     * {@code [channels]}. This default composes {@link #reduce} and {@link #binary}; backends
+     * override it with one pass, accumulated in double.
+     */
+    default void channelSums(Buffer x, Buffer y, int outer, int channels, int inner, Buffer sums, Buffer dots) {
+        int[] view = {outer, channels, inner}, axes = {0, 2};
+        reduce(ReduceOp.SUM, x, view, axes, sums);
+        if (y != null) {
+            Buffer product = Buffer.allocate(x.dtype(), outer * channels * inner);
+            binary(BinaryOp.MUL, x, view, y, view, product, view);
+            reduce(ReduceOp.SUM, product, view, axes, dots);
+        }
+    }
+
+    /**
+     * Per-channel affine map over {@code [outer, channels, inner]}:
+     * {@code out = x·a[c] + z·p[c] + b[c]}, where {@code z} and {@code p} are both given or both
+     * null and {@code b} may be null (no shift); {@code a}, {@code p} and {@code b} are
+     * {@code [channels]}. Batch norm's forward ({@code x·a + b}) and its input gradient
+     * ({@code dy·a + x·p + q}) are one call each. {@code out} must not alias an input. This
+     * default composes {@link #binary} with temporaries; backends override it with one pass.
+     */
+    default void channelAffine(Buffer x, Buffer a, Buffer z, Buffer p, Buffer b, int outer, int channels, int inner,
+                               Buffer out) {
+        if ((z == null) != (p == null)) {
+            throw new IllegalArgumentException("channelAffine: z and p must be both given or both null");
+        }
+        int[] view = {outer, channels, inner}, channel = {1, channels, 1};
+        int n = outer * channels * inner;
+        if (z == null && b == null) {
+            binary(BinaryOp.MUL, x, view, a, channel, out, view);
+            return;
+        }
+        Buffer sum = Buffer.allocate(x.dtype(), n);
+        binary(BinaryOp.MUL, x, view, a, channel, sum, view);
+        if (z != null) {
+            Buffer zp = Buffer.allocate(x.dtype(), n);
+            binary(BinaryOp.MUL, z, view, p, channel, zp, view);
+            Buffer both = b == null ? out : Buffer.allocate(x.dtype(), n);
+            binary(BinaryOp.ADD, sum, view, zp, view, both, view);
+            sum = both;
+        }
+        if (b != null) {
+            binary(BinaryOp.ADD, sum, view, b, channel, out, view);
+        }
+    }
+
     // ---- seeded random numbers ----------------------------------------------------------
 
     /**

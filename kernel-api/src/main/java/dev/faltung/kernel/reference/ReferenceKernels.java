@@ -706,6 +706,67 @@ public final class ReferenceKernels implements Kernels {
         }
     }
 
+    @Override
+    public void channelSums(Buffer x, Buffer y, int outer, int channels, int inner, Buffer sums, Buffer dots) {
+        int[] view = {outer, channels, inner};
+        requireAtLeast("channelSums", "x", x, elementCount("channelSums", view), view);
+        requireAtLeast("channelSums", "sums", sums, channels, new int[] {channels});
+        if (y != null) {
+            requireAtLeast("channelSums", "y", y, elementCount("channelSums", view), view);
+            requireAtLeast("channelSums", "dots", dots, channels, new int[] {channels});
+        }
+        for (int c = 0; c < channels; c++) {
+            double sum = 0.0, dot = 0.0;
+            for (int o = 0; o < outer; o++) {
+                int base = (o * channels + c) * inner;
+                for (int i = 0; i < inner; i++) {
+                    double v = x.get(base + i);
+                    sum += v;
+                    if (y != null) {
+                        dot += v * y.get(base + i);
+                    }
+                }
+            }
+            sums.set(c, sum);
+            if (y != null) {
+                dots.set(c, dot);
+            }
+        }
+    }
+
+    @Override
+    public void channelAffine(Buffer x, Buffer a, Buffer z, Buffer p, Buffer b, int outer, int channels, int inner,
+                              Buffer out) {
+        if ((z == null) != (p == null)) {
+            throw new IllegalArgumentException("channelAffine: z and p must be both given or both null");
+        }
+        int[] view = {outer, channels, inner}, channel = {channels};
+        int total = elementCount("channelAffine", view);
+        requireAtLeast("channelAffine", "x", x, total, view);
+        requireAtLeast("channelAffine", "out", out, total, view);
+        requireAtLeast("channelAffine", "a", a, channels, channel);
+        if (z != null) {
+            requireAtLeast("channelAffine", "z", z, total, view);
+            requireAtLeast("channelAffine", "p", p, channels, channel);
+        }
+        if (b != null) {
+            requireAtLeast("channelAffine", "b", b, channels, channel);
+        }
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                double ac = a.get(c), pc = z == null ? 0 : p.get(c), bc = b == null ? 0 : b.get(c);
+                int base = (o * channels + c) * inner;
+                for (int i = 0; i < inner; i++) {
+                    double v = x.get(base + i) * ac + bc;
+                    if (z != null) {
+                        v += z.get(base + i) * pc;
+                    }
+                    out.set(base + i, v);
+                }
+            }
+        }
+    }
+
     // ---- seeded random numbers ----------------------------------------------------------
 
     @Override

@@ -380,10 +380,14 @@ final class FloatReductions {
 
     // ---- moments ----------------------------------------------------------------------
 
-    /** Per-channel mean and biased variance over {@code [outer, ·, inner]}: two passes in double. */
-    static void moments(float[] x, int outer, int channels, int inner, float[] mean, float[] var) {
+    /**
+     * Per-channel mean and biased variance over {@code [outer, ·, inner]} for channels
+     * {@code [fromChannel, toChannel)}: two passes in double.
+     */
+    static void moments(float[] x, int outer, int channels, int inner, float[] mean, float[] var,
+                        int fromChannel, int toChannel) {
         double count = (double) outer * inner;
-        for (int c = 0; c < channels; c++) {
+        for (int c = fromChannel; c < toChannel; c++) {
             double s = 0;
             for (int o = 0; o < outer; o++) {
                 s += sum(x, (o * channels + c) * inner, inner);

@@ -16,6 +16,7 @@ import dev.faltung.kernel.conv.Convolutions;
 import dev.faltung.kernel.pool.PoolGeometry;
 import dev.faltung.kernel.random.CounterRandom;
 import dev.faltung.kernel.reference.ReferenceKernels;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import jdk.incubator.vector.DoubleVector;
@@ -64,7 +65,7 @@ public final class SimdKernels implements Kernels {
         d.put("gemm float32 micro-tile", FloatGemm.MR + "x" + FloatGemm.NR + ", KC=" + FloatGemm.KC
                 + " MC=" + FloatGemm.MC + " NC=" + FloatGemm.NC);
         d.put("gemm float64 micro-tile", DoubleGemm.MR + "x" + DoubleGemm.NR);
-        d.put("float64 delegated to reference", "elementwise, reduce, im2col, pool, softmax, moments");
+        d.put("float64 delegated to reference", "elementwise, reduce, im2col, pool, softmax, moments, channelSums, channelAffine");
         return d;
     }
 
@@ -99,7 +100,9 @@ public final class SimdKernels implements Kernels {
             throw new IllegalArgumentException("unary " + op + ": input has " + x.size()
                     + " elements but output has " + out.size());
         }
-        FloatElementwise.unary(op, alpha, f32(x), f32(out), x.size());
+        float[] xs = f32(x), os = f32(out);
+        int n = x.size();
+        inChunks(n, (from, len) -> FloatElementwise.unary(op, alpha, xs, from, os, from, len));
     }
 
     @Override
@@ -127,7 +130,12 @@ public final class SimdKernels implements Kernels {
             REFERENCE.binary(op, a, aShape, b, bShape, out, outShape);
             return;
         }
-        FloatElementwise.binary(op, f32(a), aShape, f32(b), bShape, f32(out), outShape);
+        float[] as = f32(a), bs = f32(b), os = f32(out);
+        if (Arrays.equals(aShape, outShape) && Arrays.equals(bShape, outShape)) {
+            inChunks(Shapes.size(outShape), (from, len) -> FloatElementwise.binary(op, as, from, bs, from, os, from, len));
+            return;
+        }
+        FloatElementwise.binary(op, as, aShape, bs, bShape, os, outShape);
     }
 
     // ---- reductions ---------------------------------------------------------------------
@@ -343,7 +351,91 @@ public final class SimdKernels implements Kernels {
             REFERENCE.moments(x, outer, channels, inner, mean, var);
             return;
         }
-        FloatReductions.moments(f32(x), outer, channels, inner, f32(mean), f32(var));
+        float[] xs = f32(x), m = f32(mean), v = f32(var);
+        split(channels, (long) outer * channels * inner,
+                (from, to) -> FloatReductions.moments(xs, outer, channels, inner, m, v, from, to));
+    }
+
+    @Override
+    public void channelSums(Buffer x, Buffer y, int outer, int channels, int inner, Buffer sums, Buffer dots) {
+        if (!isF32("channelSums", x, y, sums, dots)) {
+            REFERENCE.channelSums(x, y, outer, channels, inner, sums, dots);
+            return;
+        }
+        long n = requireView("channelSums", outer, channels, inner, x, y);
+        requireChannels("channelSums", channels, sums, y == null ? null : dots);
+        float[] xs = f32(x), ys = y == null ? null : f32(y), ss = f32(sums), ds = y == null ? null : f32(dots);
+        split(channels, n, (from, to) -> FloatChannelwise.sums(xs, ys, outer, channels, inner, ss, ds, from, to));
+    }
+
+    @Override
+    public void channelAffine(Buffer x, Buffer a, Buffer z, Buffer p, Buffer b, int outer, int channels, int inner,
+                              Buffer out) {
+        if (!isF32("channelAffine", x, a, z, p, b, out)) {
+            REFERENCE.channelAffine(x, a, z, p, b, outer, channels, inner, out);
+            return;
+        }
+        if ((z == null) != (p == null)) {
+            throw new IllegalArgumentException("channelAffine: z and p must be both given or both null");
+        }
+        long n = requireView("channelAffine", outer, channels, inner, x, z, out);
+        requireChannels("channelAffine", channels, a, p, b);
+        float[] xs = f32(x), as = f32(a), zs = z == null ? null : f32(z), ps = p == null ? null : f32(p);
+        float[] bs = b == null ? null : f32(b), os = f32(out);
+        split(outer * channels, n, (from, to) -> FloatChannelwise.affine(xs, as, zs, ps, bs, channels, inner, os, from, to));
+    }
+
+    /** Elements below which a pass over memory stays on the calling thread: waking workers costs more. */
+    private static final int PARALLEL_ELEMENTS = 1 << 16;
+
+    /** A range {@code [from, to)} of rows, channels or chunks. */
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code body} over {@code [0, items)} split in equal parts, one per thread when {@code elements} is large. */
+    private void split(int items, long elements, Range body) {
+        int tasks = elements < PARALLEL_ELEMENTS ? 1 : Math.min(pool.threads(), items);
+        pool.run(tasks, t -> body.run((int) ((long) items * t / tasks), (int) ((long) items * (t + 1) / tasks)));
+    }
+
+    /**
+     * Runs {@code body(from, length)} over {@code [0, n)} in chunks whose boundaries are multiples
+     * of {@link FloatPrograms#CHUNK}, so every element goes through the same vector code as in one
+     * serial pass (only the last chunk has a tail).
+     */
+    private void inChunks(int n, Range body) {
+        int chunk = FloatPrograms.CHUNK, chunks = (n + chunk - 1) / chunk;
+        split(chunks, n, (from, to) -> {
+            int start = from * chunk;
+            if (to > from) {
+                body.run(start, Math.min(n, to * chunk) - start);
+            }
+        });
+    }
+
+    /** The element count of {@code [outer, channels, inner]}, after checking that each given buffer holds it. */
+    private static long requireView(String op, int outer, int channels, int inner, Buffer... buffers) {
+        long n = (long) outer * channels * inner;
+        if (outer < 0 || channels < 0 || inner < 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": bad view [" + outer + ", " + channels + ", " + inner + "]");
+        }
+        for (Buffer buf : buffers) {
+            if (buf != null && buf.size() < n) {
+                throw new IllegalArgumentException(op + ": a buffer holds " + buf.size() + " elements but the view ["
+                        + outer + ", " + channels + ", " + inner + "] needs " + n);
+            }
+        }
+        return n;
+    }
+
+    private static void requireChannels(String op, int channels, Buffer... buffers) {
+        for (Buffer buf : buffers) {
+            if (buf != null && buf.size() < channels) {
+                throw new IllegalArgumentException(op + ": a per-channel buffer holds " + buf.size()
+                        + " elements, " + channels + " channels need as many");
+            }
+        }
     }
 
     // ---- seeded random numbers ----------------------------------------------------------

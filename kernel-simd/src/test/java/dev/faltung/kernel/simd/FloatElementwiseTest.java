@@ -138,6 +138,34 @@ class FloatElementwiseTest {
     }
 
     @Test
+    void largeUnaryAndSameShapeBinaryGiveTheSameBitsOnSeveralThreads() {
+        SimdKernels three = new SimdKernels(3);
+        int n = 300_001; // several chunks per thread and a vector tail
+        Random rnd = new Random(9);
+        float[] a = Check.randomFloats(rnd, n, -3, 3), b = Check.randomFloats(rnd, n, -3, 3);
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.RELU, UnaryOp.EXP, UnaryOp.TANH}) {
+            float[] one = new float[n], several = new float[n];
+            KERNELS.unary(op, 0, Buffer.of(a), Buffer.of(one));
+            three.unary(op, 0, Buffer.of(a), Buffer.of(several));
+            Check.identical("unary " + op + " on three threads", one, several);
+        }
+        int[] shape = {7, n / 7 + 1};
+        float[] a2 = Arrays.copyOf(a, 7 * shape[1]), b2 = Arrays.copyOf(b, 7 * shape[1]);
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.MUL, BinaryOp.DIV}) {
+            float[] one = new float[a2.length], several = new float[a2.length];
+            KERNELS.binary(op, Buffer.of(a2), shape, Buffer.of(b2), shape, Buffer.of(one), shape);
+            three.binary(op, Buffer.of(a2), shape, Buffer.of(b2), shape, Buffer.of(several), shape);
+            Check.identical("binary " + op + " on three threads", one, several);
+            double[] want = new double[one.length];
+            for (int i = 0; i < want.length; i++) {
+                want[i] = op == BinaryOp.ADD ? (double) a2[i] + b2[i]
+                        : op == BinaryOp.MUL ? (double) a2[i] * b2[i] : (double) a2[i] / b2[i];
+            }
+            Check.close("binary " + op + " of one shape", want, several, 0, 0);
+        }
+    }
+
+    @Test
     void binaryNanPropagatesThroughMaxAndMin() {
         float[] a = {Float.NaN, 1, 2};
         float[] b = {0, Float.NaN, 1};
