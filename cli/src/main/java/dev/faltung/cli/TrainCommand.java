@@ -58,11 +58,11 @@ final class TrainCommand implements Command {
 
     /** Options that must not change when resuming, because the run's randomness and data depend on them. */
     private static final List<String> FROZEN_ON_RESUME = List.of("model", "data", "seed", "batch", "optimizer", "lr",
-            "weight-decay", "schedule", "augment", "val-split", "limit", "dtype");
+            "weight-decay", "schedule", "augment", "val-split", "limit", "dtype", "label-smoothing");
 
     private static final Set<String> VALUED = Set.of("model", "data", "epochs", "batch", "optimizer", "lr", "seed",
             "backend", "threads", "augment", "out", "val-split", "patience", "schedule", "weight-decay", "resume",
-            "limit", "dtype");
+            "limit", "dtype", "label-smoothing");
 
     @Override
     public String name() {
@@ -93,6 +93,8 @@ final class TrainCommand implements Command {
                   --lr L              learning rate (adam, adamw, rmsprop: 0.001; others 0.01)
                   --schedule S        %s (cosine)
                   --weight-decay W    L2 / decoupled weight decay (0)
+                  --label-smoothing S training targets (1-S)·one-hot + S/classes, as PyTorch's
+                                      CrossEntropyLoss(label_smoothing=S); test loss stays plain (0)
                   --augment LIST      %s (none)
                   --val-split F       fraction of the training set held out for validation (0.1)
                   --patience P        stop after P epochs without better validation accuracy (0: never)
@@ -112,7 +114,7 @@ final class TrainCommand implements Command {
     /** The settings of a run after defaults, the resumed checkpoint and the command line are combined. */
     private record Settings(String model, String data, int epochs, int batch, String optimizer, double lr,
                             String schedule, double weightDecay, String augment, double valSplit, int patience,
-                            long seed, int limit, DType dtype) {
+                            long seed, int limit, DType dtype, double labelSmoothing) {
     }
 
     @Override
@@ -171,6 +173,7 @@ final class TrainCommand implements Command {
         run.put("lr", s.lr());
         run.put("schedule", s.schedule());
         run.put("weight_decay", s.weightDecay());
+        run.put("label_smoothing", s.labelSmoothing());
         run.put("augment", s.augment());
         run.put("backend", backend.name());
         ModelInfo info = new ModelInfo(s.model(), train.imageShape(), train.classNames(), model.toString(),
@@ -194,7 +197,7 @@ final class TrainCommand implements Command {
                 backend.name(), ComputeOptions.threads(), runDir);
         RunWriter writer = new RunWriter(runDir, model, built, info, s.epochs(), out, err, ProgressBar.onTerminal());
         Trainer trainer = new Trainer(model, built.optimizer(), trainLoader, valLoader,
-                new TrainerOptions(s.epochs(), s.patience(), schedule::rate, 2));
+                new TrainerOptions(s.epochs(), s.patience(), schedule::rate, 2, s.labelSmoothing()));
         TrainingState end = trainer.fit(state, writer);
         if (end.stoppedEarly() && end.epochsCompleted() < s.epochs()) {
             out.printf("early stop after epoch %d: no better validation accuracy for %d epochs (best: epoch %d)%n",
@@ -258,6 +261,8 @@ final class TrainCommand implements Command {
             v.put("batch", String.valueOf(run.get("batch")));
             v.put("lr", String.valueOf(run.get("lr")));
             v.put("weight-decay", String.valueOf(run.get("weight_decay")));
+            // Checkpoints from before the option trained without smoothing.
+            v.put("label-smoothing", String.valueOf(run.getOrDefault("label_smoothing", 0.0)));
             v.put("schedule", String.valueOf(run.get("schedule")));
             v.put("augment", String.valueOf(run.get("augment")));
             v.put("val-split", String.valueOf(run.get("val_split")));
@@ -285,6 +290,7 @@ final class TrainCommand implements Command {
         int patience = merged.getInt("patience", 0);
         int limit = merged.getInt("limit", 0);
         double weightDecay = merged.getDouble("weight-decay", 0);
+        double labelSmoothing = merged.getDouble("label-smoothing", 0);
         if (epochs < 1) {
             throw new UsageException("--epochs must be at least 1, got " + epochs);
         }
@@ -300,11 +306,15 @@ final class TrainCommand implements Command {
         if (patience < 0 || limit < 0 || !(weightDecay >= 0)) {
             throw new UsageException("--patience, --limit and --weight-decay must not be negative");
         }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new UsageException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
+        }
         String schedule = merged.get("schedule", "cosine");
         OptimizerFactory.schedule(schedule, lr, epochs); // rejects a malformed schedule before any work
         return new Settings(merged.get("model", embedded ? "lenet5" : "fmnist-cnn").trim(), embedded ? "shapes" : data,
                 epochs, batch, optimizer, lr, schedule, weightDecay, merged.get("augment", "none"), valSplit, patience,
-                merged.getLong("seed", 42), limit, TrainedModel.parseDType(merged.get("dtype", "float32")));
+                merged.getLong("seed", 42), limit, TrainedModel.parseDType(merged.get("dtype", "float32")),
+                labelSmoothing);
     }
 
     private static boolean sameValue(String given, String stored) {

@@ -133,6 +133,21 @@ class TrainCommandTest {
         assertTrue(r.err().contains("--lr cannot change when resuming"), r.err());
     }
 
+    @Test
+    void labelSmoothingIsRecordedAndCannotChangeWhenResuming(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, train(run, "--epochs", "1", "--label-smoothing", "0.1").code());
+        Checkpoint c = Checkpoint.read(run.resolve("last.safetensors"));
+        assertEquals(0.1, ((Number) c.info().run().get("label_smoothing")).doubleValue(), 0.0);
+        CliRun changed = CliRun.of("train", "--resume", run.resolve("last.safetensors").toString(), "--epochs", "2",
+                "--label-smoothing", "0");
+        assertEquals(2, changed.code(), changed.toString());
+        assertTrue(changed.err().contains("--label-smoothing cannot change when resuming"), changed.err());
+        CliRun bad = train(dir.resolve("bad"), "--label-smoothing", "1.5");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--label-smoothing must be in [0, 1), got 1.5"), bad.err());
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -88,7 +88,7 @@ public final class Trainer {
                     positionRandomStreams(model, step);
                     optimizer.zeroGrad();
                     Tensor logits = model.forward(x);
-                    Tensor loss = logits.crossEntropy(batch.labels());
+                    Tensor loss = logits.crossEntropy(batch.labels(), options.labelSmoothing(), null);
                     double lossValue = loss.item();
                     if (!Double.isFinite(lossValue)) {
                         throw new ArithmeticException("training diverged: loss is " + lossValue + " at epoch " + epoch

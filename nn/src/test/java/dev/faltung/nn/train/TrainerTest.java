@@ -92,6 +92,20 @@ class TrainerTest {
     }
 
     @Test
+    void labelSmoothingMixesTheTargetWithTheUniformDistribution() throws IOException {
+        // At rate 0 every run sees the same logits, and the smoothed loss (1-s)·CE + s·U is linear in s.
+        double[] loss = new double[3];
+        double[] smoothing = {0, 0.5, 1};
+        for (int i = 0; i < 3; i++) {
+            Sequential model = TrainingFixtures.model(4);
+            TrainerOptions options = new TrainerOptions(1, 0, epoch -> 0.0, 0, smoothing[i]);
+            loss[i] = trainer(model, sgd(model), options).fit(TrainingListener.NONE).history().get(0).trainLoss();
+        }
+        assertTrue(Math.abs(loss[0] - loss[2]) > 1e-3, "smoothing must change the loss: " + loss[0] + " vs " + loss[2]);
+        assertEquals((loss[0] + loss[2]) / 2, loss[1], 1e-6);
+    }
+
+    @Test
     void learnsTheShapesWellAboveChance() throws IOException {
         LabelledImages bigger = TrainingFixtures.images(600, 0);
         Sequential model = TrainingFixtures.model(1);
