@@ -87,7 +87,7 @@ final class TrainCommand implements Command {
                   --data D            shapes (the embedded 28x28 shapes, default), mnist, fashion-mnist, or a
                                       directory with the four MNIST-style IDX files
                   --epochs E          total epochs, counting those already done when resuming (4 / 3;
-                                      fmnist-cnn on Fashion-MNIST takes several minutes per epoch on 2 cores)
+                                      fmnist-cnn on Fashion-MNIST takes about a minute per epoch on 2 cores)
                   --batch B           mini-batch size (64)
                   --optimizer O       sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad (adam)
                   --lr L              learning rate (adam, adamw, rmsprop: 0.001; others 0.01)
