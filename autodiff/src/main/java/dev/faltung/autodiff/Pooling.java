@@ -15,7 +15,7 @@ public final class Pooling {
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode) {
         PoolGeometry g = geometry("maxPool2d", x, kernel, stride, padding, ceilMode, false);
         Tensor y = Tensor.empty(x.dtype(), g.outputShape());
-        int[] argmax = new int[g.outputSize()];
+        int[] argmax = TensorArena.indices(g.outputSize());
         Compute.kernels().maxPoolForward(g, x.buffer(), y.buffer(), argmax);
         return Tensor.record("maxPool2d", y, gy -> {
             Tensor gx = Tensor.empty(x.dtype(), x.shape());

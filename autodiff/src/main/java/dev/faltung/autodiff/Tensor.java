@@ -363,7 +363,7 @@ public final class Tensor {
     private static final ThreadLocal<Map<Buffer, Boolean>> FRESH = new ThreadLocal<>();
 
     private static Buffer allocate(DType dtype, int size) {
-        Buffer b = Buffer.allocate(dtype, size);
+        Buffer b = TensorArena.allocate(dtype, size);
         Map<Buffer, Boolean> fresh = FRESH.get();
         if (fresh != null) {
             fresh.put(b, Boolean.TRUE);

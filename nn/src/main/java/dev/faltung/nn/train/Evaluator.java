@@ -2,10 +2,12 @@ package dev.faltung.nn.train;
 
 import dev.faltung.autodiff.NoGrad;
 import dev.faltung.autodiff.Tensor;
+import dev.faltung.autodiff.TensorArena;
 import dev.faltung.kernel.DType;
 import dev.faltung.nn.Module;
 import dev.faltung.nn.data.Batch;
 import dev.faltung.nn.data.DataLoader;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -33,10 +35,13 @@ public final class Evaluator {
         double lossSum = 0;
         long top5 = 0;
         int count = 0;
-        try (DataLoader.Batches batches = loader.epoch(0)) {
+        List<Tensor> weights = new ArrayList<>();
+        models.forEach(m -> weights.addAll(Trainer.modelState(m)));
+        try (DataLoader.Batches batches = loader.epoch(0); TensorArena arena = TensorArena.open()) {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
                 double[][] logp = logProbabilities(models, views, batch.images(), batch.shape());
+                arena.recycle(weights);
                 for (int i = 0; i < batch.size(); i++) {
                     int label = batch.labels()[i];
                     double[] row = logp[i];

@@ -1,6 +1,7 @@
 package dev.faltung.nn.train;
 
 import dev.faltung.autodiff.Tensor;
+import dev.faltung.autodiff.TensorArena;
 import dev.faltung.kernel.DType;
 import dev.faltung.nn.Module;
 import dev.faltung.nn.data.Batch;
@@ -10,6 +11,8 @@ import dev.faltung.nn.layers.Layer;
 import dev.faltung.nn.layers.StochasticPool2d;
 import dev.faltung.nn.optim.Optimizer;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Trains a classifier with softmax cross-entropy by mini-batch gradient descent, epoch by epoch,
@@ -58,6 +61,7 @@ public final class Trainer {
     public TrainingState fit(TrainingState from, TrainingListener listener) throws IOException {
         TrainingState state = from;
         DType dtype = Evaluator.dtypeOf(model);
+        List<Tensor> weights = modelState(model);
         int batches = train.batchCount();
         while (!state.stoppedEarly() && state.epochsCompleted() < options.epochs()) {
             int epochIndex = state.epochsCompleted();
@@ -75,7 +79,8 @@ public final class Trainer {
             long seen = 0;
             int b = 0;
             try (DataLoader.Batches it = options.prefetch() > 0 ? train.prefetch(epochIndex, options.prefetch())
-                    : train.epoch(epochIndex)) {
+                    : train.epoch(epochIndex);
+                 TensorArena arena = TensorArena.open()) {
                 while (it.hasNext()) {
                     Batch batch = it.next();
                     Tensor x = Tensor.of(batch.images(), batch.shape());
@@ -97,6 +102,8 @@ public final class Trainer {
                     correct += countCorrect(logits, batch.labels());
                     loss.backward();
                     optimizer.step();
+                    optimizer.zeroGrad(); // the gradients' storage is recycled with the step's other tensors
+                    arena.recycle(weights);
                     step++;
                     b++;
                     seen += batch.size();
@@ -119,6 +126,13 @@ public final class Trainer {
             state = state.after(metrics, step, monitored, options.patience());
             listener.epochFinished(metrics, state, improved);
         }
+        return state;
+    }
+
+    /** The model's parameters and buffers: what outlives a step (they are updated in place). */
+    static List<Tensor> modelState(Module model) {
+        List<Tensor> state = new ArrayList<>(model.namedParameters().values());
+        state.addAll(model.namedBuffers().values());
         return state;
     }
 

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faltung.autodiff.Tensor;
+import dev.faltung.nn.Module;
+import dev.faltung.nn.data.Batch;
 import dev.faltung.nn.data.DataLoader;
 import dev.faltung.nn.data.LabelledImages;
 import dev.faltung.nn.layers.Sequential;
+import dev.faltung.nn.optim.Adam;
+import dev.faltung.nn.zoo.Models;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,6 +79,45 @@ class TrainerTest {
         assertEquals(straightEnd.history().get(1).validationAccuracy(),
                 resumedEnd.history().get(1).validationAccuracy(), 0.0);
         assertEquals(2, resumedEnd.history().size(), "the resumed run keeps the first epoch's metrics");
+    }
+
+    @Test
+    void recyclingEachStepsTensorsChangesNothingButMemory() throws IOException {
+        // The trainer recycles every step's storage in the next (TensorArena); a plain loop does not.
+        // Batch norm (running statistics), dropout (masks by step), max pooling (saved indices).
+        Map<String, java.util.function.Supplier<Module>> models = Map.of(
+                "lenet5-bn", () -> Models.create("lenet5-bn", new int[] {1, 28, 28}, 10, 5),
+                "fixture", () -> TrainingFixtures.model(5));
+        for (String name : models.keySet()) {
+            Module trained = models.get(name).get();
+            Module byHand = models.get(name).get();
+            Adam trainedAdam = new Adam(trained.namedParameters(), 1e-3);
+            Adam byHandAdam = new Adam(byHand.namedParameters(), 1e-3);
+            new Trainer(trained, trainedAdam, TrainingFixtures.trainLoader(train), null, new TrainerOptions(1, 0, null, 0))
+                    .fit(TrainingListener.NONE);
+
+            byHand.train(true);
+            long step = 0;
+            try (DataLoader.Batches it = TrainingFixtures.trainLoader(train).epoch(0)) {
+                while (it.hasNext()) {
+                    Batch batch = it.next();
+                    Trainer.positionRandomStreams(byHand, step++);
+                    byHandAdam.zeroGrad();
+                    byHand.forward(Tensor.of(batch.images(), batch.shape())).crossEntropy(batch.labels(), 0, null)
+                            .backward();
+                    byHandAdam.step();
+                }
+            }
+            Map<String, Tensor> expected = new java.util.LinkedHashMap<>(byHand.namedParameters());
+            expected.putAll(byHand.namedBuffers());
+            Map<String, Tensor> actual = new java.util.LinkedHashMap<>(trained.namedParameters());
+            actual.putAll(trained.namedBuffers());
+            assertEquals(expected.keySet(), actual.keySet());
+            for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+                assertArrayEquals(e.getValue().toFloatArray(), actual.get(e.getKey()).toFloatArray(),
+                        name + " " + e.getKey());
+            }
+        }
     }
 
     @Test
