@@ -20,7 +20,7 @@ record TrainedModel(Path file, Checkpoint checkpoint, Module model) {
             throw new NoSuchFileException(file.toString(), null, "no such checkpoint file (train writes RUN_DIR/"
                     + "model.safetensors)");
         }
-        Checkpoint c = Checkpoint.read(file);
+        Checkpoint c = Checkpoint.readWeights(file);
         Module model = build(c.info());
         try {
             c.loadInto(model);

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * A shape of length 0 is a scalar holding one element. Instances are immutable by convention:
  * the constructor and accessors do not copy, so callers must not mutate the arrays they pass or get.
  */
-public record NdArray(ElementType type, int[] shape, byte[] data) {
+public record NdArray(ElementType type, int[] shape, byte[] data) implements TensorBytes {
 
     /** Checks that {@code data} holds exactly {@code product(shape)} elements of {@code type}. */
     public NdArray {
@@ -26,6 +26,16 @@ public record NdArray(ElementType type, int[] shape, byte[] data) {
             throw new IllegalArgumentException("NdArray: shape " + Arrays.toString(shape) + " of " + type
                     + " needs " + expected + " bytes but data has " + data.length);
         }
+    }
+
+    @Override
+    public long byteCount() {
+        return data.length;
+    }
+
+    @Override
+    public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+        out.write(data);
     }
 
     /** Number of elements: the product of the shape (1 for a scalar). */

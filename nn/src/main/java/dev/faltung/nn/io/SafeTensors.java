@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format:
@@ -44,6 +45,14 @@ public final class SafeTensors {
 
     /** Reads every tensor and the metadata of a {@code .safetensors} file. */
     public static Contents read(Path file) throws IOException {
+        return read(file, name -> true);
+    }
+
+    /**
+     * Reads the metadata and the tensors whose names {@code include} accepts; the header is
+     * checked whole, the others' data is skipped, not read.
+     */
+    public static Contents read(Path file, Predicate<String> include) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize < 8) {
@@ -73,6 +82,9 @@ public final class SafeTensors {
             }
             Map<String, NdArray> tensors = new LinkedHashMap<>();
             for (Entry e : entries) {
+                if (!include.test(e.name)) {
+                    continue;
+                }
                 ByteBuffer data = Npy.readFully(ch, dataStart + e.begin, (int) (e.end - e.begin), file, "tensor " + e.name);
                 tensors.put(e.name, new NdArray(e.type, e.shape, data.array()));
             }
@@ -160,25 +172,26 @@ public final class SafeTensors {
     }
 
     /** Atomically writes {@code tensors} (data in iteration order) and {@code metadata} as a safetensors file. */
-    public static void write(Path file, Map<String, NdArray> tensors, Map<String, String> metadata) throws IOException {
+    public static void write(Path file, Map<String, ? extends TensorBytes> tensors, Map<String, String> metadata)
+            throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
             header.put(METADATA, new LinkedHashMap<>(metadata));
         }
         long offset = 0;
-        for (Map.Entry<String, NdArray> e : tensors.entrySet()) {
+        for (Map.Entry<String, ? extends TensorBytes> e : tensors.entrySet()) {
             if (e.getKey().equals(METADATA)) {
                 throw new IllegalArgumentException("SafeTensors.write: a tensor may not be named " + METADATA);
             }
-            NdArray a = e.getValue();
+            TensorBytes a = e.getValue();
             List<Object> shape = new ArrayList<>();
             for (int d : a.shape()) shape.add((long) d);
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("dtype", a.type().safetensorsName());
             info.put("shape", shape);
-            info.put("data_offsets", List.of(offset, offset + a.data().length));
+            info.put("data_offsets", List.of(offset, offset + a.byteCount()));
             header.put(e.getKey(), info);
-            offset += a.data().length;
+            offset += a.byteCount();
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8; // keeps the data 8-byte aligned, as the reference writer does
@@ -187,7 +200,9 @@ public final class SafeTensors {
             out.write(len.array());
             out.write(json);
             for (int i = json.length; i < padded; i++) out.write(' ');
-            for (NdArray a : tensors.values()) out.write(a.data());
+            for (TensorBytes a : tensors.values()) {
+                a.writeTo(out);
+            }
         });
     }
 }

@@ -21,7 +21,11 @@ public interface Optimizer {
     /** Sets the learning rate (schedules call this before each step or epoch). */
     void setLearningRate(double lr);
 
-    /** The optimizer's state tensors by name (e.g. {@code exp_avg.conv1.weight}) plus scalars as 0-d tensors. */
+    /**
+     * The optimizer's state tensors by name (e.g. {@code exp_avg.conv1.weight}) plus scalars as
+     * 0-d tensors. The tensors are the optimizer's own, not copies (a checkpoint writes them as
+     * they are): the next {@link #step()} changes them, so copy what must outlive it.
+     */
     Map<String, Tensor> state();
 
     /** Restores state produced by {@link #state()}; throws naming a missing or misshapen entry. */

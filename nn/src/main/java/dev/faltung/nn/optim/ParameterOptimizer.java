@@ -136,7 +136,7 @@ public abstract class ParameterOptimizer implements Optimizer {
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("lr", Tensor.scalar(lr, DType.FLOAT64));
         steps.forEach((name, t) -> out.put("step." + name, Tensor.scalar(t, DType.FLOAT64)));
-        slots.forEach((slot, m) -> m.forEach((name, v) -> out.put(slot + "." + name, v.copy())));
+        slots.forEach((slot, m) -> m.forEach((name, v) -> out.put(slot + "." + name, v)));
         return out;
     }
 

@@ -10,6 +10,7 @@ import dev.faltung.nn.io.ElementType;
 import dev.faltung.nn.io.MalformedFileException;
 import dev.faltung.nn.io.NdArray;
 import dev.faltung.nn.io.SafeTensors;
+import dev.faltung.nn.io.TensorBytes;
 import dev.faltung.nn.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,19 +41,19 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
     /** Atomically writes {@code model} (and {@code optimizer}'s state unless it is null) with the info and state. */
     public static void save(Path file, Module model, Optimizer optimizer, ModelInfo info, TrainingState state)
             throws IOException {
-        Map<String, NdArray> tensors = new LinkedHashMap<>();
+        Map<String, TensorBytes> tensors = new LinkedHashMap<>(); // encoded while written: no copies in memory
         for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
-            tensors.put(e.getKey(), NdArray.of(e.getValue().buffer(), e.getValue().shape()));
+            tensors.put(e.getKey(), TensorBytes.of(e.getValue().buffer(), e.getValue().shape()));
         }
         for (Map.Entry<String, Tensor> e : model.namedBuffers().entrySet()) {
-            if (tensors.put(e.getKey(), NdArray.of(e.getValue().buffer(), e.getValue().shape())) != null) {
+            if (tensors.put(e.getKey(), TensorBytes.of(e.getValue().buffer(), e.getValue().shape())) != null) {
                 throw new IllegalArgumentException("Checkpoint.save: '" + e.getKey()
                         + "' names both a parameter and a buffer");
             }
         }
         if (optimizer != null) {
             for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
-                tensors.put(OPTIMIZER_PREFIX + e.getKey(), NdArray.of(e.getValue().buffer(), e.getValue().shape()));
+                tensors.put(OPTIMIZER_PREFIX + e.getKey(), TensorBytes.of(e.getValue().buffer(), e.getValue().shape()));
             }
         }
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -69,7 +70,16 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
      * naming the file and what is missing.
      */
     public static Checkpoint read(Path file) throws IOException {
-        SafeTensors.Contents contents = SafeTensors.read(file);
+        return read(file, true);
+    }
+
+    /** As {@link #read}, without the optimizer's state (not even read): for evaluating and predicting. */
+    public static Checkpoint readWeights(Path file) throws IOException {
+        return read(file, false);
+    }
+
+    private static Checkpoint read(Path file, boolean withOptimizer) throws IOException {
+        SafeTensors.Contents contents = SafeTensors.read(file, name -> withOptimizer || !name.startsWith(OPTIMIZER_PREFIX));
         Map<String, String> meta = contents.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
             throw new MalformedFileException(file, meta.containsKey("format")

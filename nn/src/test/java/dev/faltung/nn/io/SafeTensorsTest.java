@@ -43,6 +43,35 @@ class SafeTensorsTest {
     }
 
     @Test
+    void engineBuffersAreWrittenAsTheBytesAnNdArrayOfThemHolds() throws IOException {
+        // Larger than one encoding block (64 KiB), with a tail, in both precisions.
+        float[] f = new float[70_007]; // 7 x 10,001
+        double[] d = new double[9_000];
+        for (int i = 0; i < f.length; i++) f[i] = (float) Math.sin(i) * 1e3f;
+        for (int i = 0; i < d.length; i++) d[i] = Math.cos(i) / 7;
+        Map<String, TensorBytes> streamed = new LinkedHashMap<>();
+        streamed.put("f", TensorBytes.of(dev.faltung.kernel.Buffer.of(f), 7, 10_001));
+        streamed.put("d", TensorBytes.of(dev.faltung.kernel.Buffer.of(d), 9_000));
+        Map<String, NdArray> copied = new LinkedHashMap<>();
+        copied.put("f", NdArray.ofFloats(f, 7, 10_001));
+        copied.put("d", NdArray.ofDoubles(d, 9_000));
+        SafeTensors.write(dir.resolve("streamed.safetensors"), streamed, Map.of("k", "v"));
+        SafeTensors.write(dir.resolve("copied.safetensors"), copied, Map.of("k", "v"));
+        assertArrayEquals(Files.readAllBytes(dir.resolve("copied.safetensors")),
+                Files.readAllBytes(dir.resolve("streamed.safetensors")));
+        assertThrows(IllegalArgumentException.class, () -> TensorBytes.of(dev.faltung.kernel.Buffer.of(d), 3, 4));
+    }
+
+    @Test
+    void aFilteredReadChecksTheWholeHeaderButReadsOnlyTheChosenTensors() throws IOException {
+        SafeTensors.Contents some = SafeTensors.read(fixture("small.safetensors"), name -> name.startsWith("conv."));
+        assertEquals(List.of("conv.weight", "conv.bias"), List.copyOf(some.tensors().keySet()));
+        assertEquals(SafeTensors.read(fixture("small.safetensors")).tensors().get("conv.bias"),
+                some.tensors().get("conv.bias"));
+        assertEquals("pt", some.metadata().get("format"));
+    }
+
+    @Test
     void readsAFileWrittenByTheSafetensorsLibrary() throws IOException {
         // Same tensors as small.safetensors, laid out by safetensors 0.8.0 (sorted by alignment, then name).
         SafeTensors.Contents lib = SafeTensors.read(fixture("library_made.safetensors"));
