@@ -117,6 +117,26 @@ final class TrainCommand implements Command {
                             long seed, int limit, DType dtype, double labelSmoothing) {
     }
 
+    /** The images a run uses: the training set split into training and validation, and the test set. */
+    private record Parts(Split split, LabelledImages test) {
+    }
+
+    /**
+     * Loads, limits and splits the data. A method of its own so that nothing outlives it but
+     * the parts: the full training set, copied by the split, is garbage as soon as it returns.
+     */
+    private static Parts parts(Settings s) throws IOException {
+        TrainTest data = Datasets.load(s.data().equals("shapes") ? null : s.data(), EMBEDDED_DATA_SEED);
+        LabelledImages trainAll = s.limit() > 0 ? data.train().head(s.limit()) : data.train();
+        LabelledImages test = s.limit() > 0 ? data.test().head(s.limit()) : data.test();
+        Split split = Split.of(trainAll, s.valSplit(), Seeds.derive(s.seed(), 1));
+        if (split.train().size() == 0) {
+            throw new UsageException("no training images left after --limit " + s.limit() + " and --val-split "
+                    + s.valSplit());
+        }
+        return new Parts(split, test);
+    }
+
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
         long started = System.nanoTime();
@@ -128,16 +148,10 @@ final class TrainCommand implements Command {
         Settings s = settings(args, resumed);
         Backend backend = ComputeOptions.apply(args);
 
-        TrainTest data = Datasets.load(s.data().equals("shapes") ? null : s.data(), EMBEDDED_DATA_SEED);
-        LabelledImages trainAll = s.limit() > 0 ? data.train().head(Math.min(s.limit(), data.train().size()))
-                : data.train();
-        LabelledImages test = s.limit() > 0 ? data.test().head(Math.min(s.limit(), data.test().size())) : data.test();
-        Split split = Split.of(trainAll, s.valSplit(), Seeds.derive(s.seed(), 1));
+        Parts parts = parts(s);
+        Split split = parts.split();
         LabelledImages train = split.train();
-        if (train.size() == 0) {
-            throw new UsageException("no training images left after --limit " + s.limit() + " and --val-split "
-                    + s.valSplit());
-        }
+        LabelledImages test = parts.test();
         Normalisation norm = Normalisation.fit(train);
         Augmentation augmentation;
         try {
@@ -206,7 +220,7 @@ final class TrainCommand implements Command {
 
         Path best = runDir.resolve("model.safetensors");
         if (Files.isRegularFile(best)) {
-            Checkpoint.read(best).loadInto(model);
+            Checkpoint.readWeights(best).loadInto(model);
         } else {
             err.println("faltung train: no model.safetensors in " + runDir + "; reporting the last weights");
         }

@@ -151,8 +151,11 @@ public final class LabelledImages {
         return new LabelledImages(fs, bs, lb, channels, height, width, classNames);
     }
 
-    /** The first {@code count} images (handy for quick runs and tests). */
+    /** The first {@code count} images (handy for quick runs and tests); this dataset itself when it has no more. */
     public LabelledImages head(int count) {
+        if (count >= size()) {
+            return this; // immutable: no need for a copy
+        }
         int[] idx = new int[Math.min(count, size())];
         Arrays.setAll(idx, i -> i);
         return subset(idx);
