@@ -16,7 +16,8 @@ import java.util.Set;
  * (see {@link DeviceCatalog}) and a self-test kernel on it agrees with Java; the probe runs once,
  * on the first call that needs it. Priority 200 on a GPU (above {@code simd}), 50 on a CPU
  * device such as PoCL (below {@code simd}: a CPU OpenCL runtime must not displace the Vector API
- * backend by default). Thread-safe.
+ * backend by default). Where no GPU driver is installed ({@link IcdVendors}) the priority is
+ * known without probing, so processes that use another backend never load OpenCL. Thread-safe.
  */
 public final class OpenClBackend implements Backend {
 
@@ -70,6 +71,9 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public int priority() {
+        if (System.getProperty(DeviceCatalog.PROPERTY) == null && !IcdVendors.mayHaveGpu()) {
+            return 50; // no GPU driver installed: not worth loading the others to learn that (IcdVendors)
+        }
         return catalog().gpuSelected() ? 200 : 50;
     }
 
