@@ -27,6 +27,12 @@ import java.util.List;
  * {@code step << 32}, so its masks depend only on the global step. A run resumed from
  * {@link #fit(TrainingState, TrainingListener)} with a checkpoint's weights, optimizer state and
  * {@link TrainingState} therefore continues bit-identically.
+ *
+ * <p>Memory: each step runs in a {@link TensorArena}, so the storage of the step's activations
+ * and gradients serves the next step instead of becoming garbage. Everything the model keeps is
+ * kept (its parameters and buffers, updated in place, and the optimizer's state, made before
+ * training); a custom module must not hold on to a tensor it creates in {@code forward} past the
+ * step, since that tensor's storage is reused.
  */
 public final class Trainer {
 
