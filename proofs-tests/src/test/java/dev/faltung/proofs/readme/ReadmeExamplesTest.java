@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.faltung.autodiff.ConvSpec;
 import dev.faltung.autodiff.Convolution;
 import dev.faltung.autodiff.Tensor;
+import dev.faltung.autodiff.TensorArena;
 import dev.faltung.kernel.DType;
 import dev.faltung.kernel.conv.ConvAlgorithm;
 import dev.faltung.kernel.conv.Padding;
@@ -56,6 +57,26 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void aLoopOfStepsInATensorArena() {
+        Module model = Models.create("lenet5", new int[] {1, 28, 28}, 10, 42);
+        Adam adam = new Adam(model.namedParameters(), 1e-3);
+        Tensor images = Tensor.uniform(7, 0, 1, DType.FLOAT32, 8, 1, 28, 28);
+        double[] losses = new double[3];
+        try (TensorArena arena = TensorArena.open()) {
+            for (int step = 0; step < 3; step++) {
+                Tensor l = model.forward(images).crossEntropy(new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+                double value = l.item();                 // read results before the step ends
+                l.backward();
+                adam.step();
+                adam.zeroGrad();
+                arena.recycle(model.parameters());      // every other tensor of the step is now dead
+                losses[step] = value;
+            }
+        }
+        assertTrue(losses[2] < losses[0], "the loss falls on a fixed batch: " + java.util.Arrays.toString(losses));
+    }
+
+    @Test
     void theReadmeStillContainsTheseSnippets() throws IOException {
         Path readme = Path.of("..", "README.md");
         String text = Files.readString(readme);
@@ -65,6 +86,8 @@ class ReadmeExamplesTest {
             "ConvSpec same = ConvSpec.DEFAULT.withPadding(Padding.SAME).withAlgorithm(ConvAlgorithm.FFT);",
             "Module model = Models.create(\"lenet5\", new int[] {1, 28, 28}, 10, 42);",
             "Adam adam = new Adam(model.namedParameters(), 1e-3);",
+            "try (TensorArena arena = TensorArena.open()) {",
+            "        arena.recycle(model.parameters());      // every other tensor of the step is now dead",
         }) {
             assertTrue(text.contains(line), "README.md lost the snippet: " + line);
         }
