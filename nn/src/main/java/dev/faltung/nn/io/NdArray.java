@@ -3,6 +3,8 @@ package dev.faltung.nn.io;
 import dev.faltung.kernel.Buffer;
 import dev.faltung.kernel.DType;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -34,7 +36,7 @@ public record NdArray(ElementType type, int[] shape, byte[] data) implements Ten
     }
 
     @Override
-    public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+    public void writeTo(OutputStream out) throws IOException {
         out.write(data);
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * One tensor as a file stores it: element type, C-order shape and little-endian element bytes,
@@ -32,7 +33,7 @@ public interface TensorBytes {
         };
         long count = NdArray.byteCount(type, shape, "TensorBytes.of") / type.bytes();
         if (count != buffer.size()) {
-            throw new IllegalArgumentException("TensorBytes.of: shape " + java.util.Arrays.toString(shape) + " needs "
+            throw new IllegalArgumentException("TensorBytes.of: shape " + Arrays.toString(shape) + " needs "
                     + count + " elements but the buffer has " + buffer.size());
         }
         int[] dims = shape.clone();
@@ -46,27 +47,16 @@ public interface TensorBytes {
 
     private static void encode(Buffer buffer, OutputStream out) throws IOException {
         ByteBuffer block = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        switch (buffer) {
-            case Buffer.F32 f -> {
-                float[] a = f.data();
-                int per = block.capacity() / Float.BYTES;
-                for (int i = 0; i < a.length; i += per) {
-                    int n = Math.min(per, a.length - i);
-                    block.clear();
-                    block.asFloatBuffer().put(a, i, n);
-                    out.write(block.array(), 0, n * Float.BYTES);
-                }
+        int width = buffer.dtype().bytes();
+        int per = block.capacity() / width;
+        for (int i = 0; i < buffer.size(); i += per) {
+            int n = Math.min(per, buffer.size() - i);
+            block.clear();
+            switch (buffer) { // views of a little-endian buffer write little-endian
+                case Buffer.F32 f -> block.asFloatBuffer().put(f.data(), i, n);
+                case Buffer.F64 d -> block.asDoubleBuffer().put(d.data(), i, n);
             }
-            case Buffer.F64 d -> {
-                double[] a = d.data();
-                int per = block.capacity() / Double.BYTES;
-                for (int i = 0; i < a.length; i += per) {
-                    int n = Math.min(per, a.length - i);
-                    block.clear();
-                    block.asDoubleBuffer().put(a, i, n);
-                    out.write(block.array(), 0, n * Double.BYTES);
-                }
-            }
+            out.write(block.array(), 0, n * width);
         }
     }
 }
