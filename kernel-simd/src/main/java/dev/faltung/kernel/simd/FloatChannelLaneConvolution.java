@@ -3,6 +3,7 @@ package dev.faltung.kernel.simd;
 import dev.faltung.kernel.conv.ConvGeometry;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,6 +41,15 @@ final class FloatChannelLaneConvolution {
      * tile streamed the gradient from memory again).
      */
     private static final long CHUNK_BUDGET = 1L << 18;
+    /**
+     * Whether a gather is one instruction (x86's AVX2 and AVX-512), so the gradient's transpose
+     * reads a position's channels at once (2.6× the scalar copy); elsewhere the Vector API
+     * emulates gathers element by element and the scalar copy is faster.
+     */
+    static final boolean GATHERS = switch (System.getProperty("os.arch", "")) {
+        case "amd64", "x86_64" -> L >= 8;
+        default -> false;
+    };
 
     /** A forward register tile: {@code mr} positions × {@code nv} vectors of channels. */
     private record Tile(int nv, int mr) {
@@ -177,15 +187,25 @@ final class FloatChannelLaneConvolution {
         return wp;
     }
 
-    /** Copies channels {@code c0 .. c0+count} of image {@code n} into zero-padded planes at {@code dstOff}. */
+    /**
+     * Copies channels {@code c0 .. c0+count} of image {@code n} into zero-padded planes at
+     * {@code dstOff}, writing only the border's zeros (filling whole planes first cost as much
+     * again as the copy).
+     */
     private static void pad(ConvGeometry g, Layout lay, float[] x, int n, int c0, int count, float[] dst, int dstOff) {
-        Arrays.fill(dst, dstOff, dstOff + count * lay.plane, 0f);
+        int top = g.padTop() * lay.wp, left = g.padLeft(), right = g.padRight();
+        int bottom = lay.plane - (g.padTop() + g.h()) * lay.wp;
         for (int c = 0; c < count; c++) {
             int src = ((n * g.c() + c0 + c) * g.h()) * g.w();
-            int base = dstOff + c * lay.plane + g.padTop() * lay.wp + g.padLeft();
-            for (int iy = 0; iy < g.h(); iy++) {
-                System.arraycopy(x, src + iy * g.w(), dst, base + iy * lay.wp, g.w());
+            int plane = dstOff + c * lay.plane;
+            Arrays.fill(dst, plane, plane + top + left, 0f);
+            int row = plane + top + left;
+            for (int iy = 0; iy < g.h(); iy++, row += lay.wp) {
+                System.arraycopy(x, src + iy * g.w(), dst, row, g.w());
+                // This row's right border and the next row's left border are adjacent.
+                Arrays.fill(dst, row + g.w(), row + g.w() + right + (iy + 1 < g.h() ? left : 0), 0f);
             }
+            Arrays.fill(dst, plane + lay.plane - bottom, plane + lay.plane, 0f);
         }
     }
 
@@ -271,11 +291,20 @@ final class FloatChannelLaneConvolution {
         float[] acc = scratch.floats(ConvScratch.WEIGHTS, (long) g.groups() * taps * kp);
         Arrays.fill(acc, 0, g.groups() * taps * kp, 0f);
         int tilesPerGroup = tapTiles * blocks, items = g.groups() * tilesPerGroup;
+        int threads = pool.threads();
+        int vectors = g.groups() * blocks * (blockWidth / L);
+        int[] lanesApart = lanesApart(p, kpg);
         for (int n0 = 0; n0 < g.n(); n0 += chunk) {
             int count = Math.min(chunk, g.n() - n0), first = n0;
-            parallel(count, i -> {
-                pad(g, lay, x, first + i, 0, g.c(), xp, i * image);
-                transpose(g, dy, first + i, i, count, blockWidth, blocks, dyT);
+            // With fewer images than workers, each image's copy is split by channels, so that
+            // preparing a one-image chunk does not leave the other workers idle.
+            int parts = (threads + count - 1) / count;
+            parallel(count * parts, u -> {
+                int i = u / parts, part = u % parts;
+                int c0 = g.c() * part / parts, c1 = g.c() * (part + 1) / parts;
+                pad(g, lay, x, first + i, c0, c1 - c0, xp, i * image + c0 * lay.plane);
+                transpose(g, dy, first + i, i, count, blockWidth, blocks, vectors * part / parts,
+                        vectors * (part + 1) / parts, lanesApart, GATHERS, dyT);
             });
             int[] bases = positionBases(g, lay, count, image);
             int tasks = Math.min(pool.threads(), items);
@@ -329,28 +358,58 @@ final class FloatChannelLaneConvolution {
     }
 
     /**
-     * Image {@code n}, the {@code i}-th of a chunk of {@code count}, into {@code dyT[group][block][i·P + p][width] =
+     * Vectors {@code v0 .. v1} (in group, block, vector order) of image {@code n}, the
+     * {@code i}-th of a chunk of {@code count}, into {@code dyT[group][block][i·P + p][width] =
      * dy[n][group·kpg + block·width + lane][p]}, zero past each group's channels: every channel
-     * block's gradient contiguous, so that a tile steps through it with a constant stride. In
-     * blocks of 16 positions, so that reads and writes both stay in a few cache lines.
+     * block's gradient contiguous, so that a tile steps through it with a constant stride.
+     * One gather reads a position's {@code L} channels, {@link #lanesApart} apart.
      */
-    private static void transpose(ConvGeometry g, float[] dy, int n, int i, int count, int width, int blocks,
-                                  float[] dyT) {
-        int p = g.outH() * g.outW(), kpg = g.kPerGroup(), plane = count * p * width;
-        if (kpg % width != 0) {
-            for (int grp = 0; grp < g.groups(); grp++) {
-                int at = ((grp * blocks + blocks - 1) * count + i) * p * width;
-                Arrays.fill(dyT, at, at + p * width, 0f);
-            }
+    /**
+     * Gather offsets for {@link #transpose}: {@code lane·P} for a full vector of channels, then
+     * the same for a group's last, partial vector with its unused lanes at 0 (the Vector API
+     * checks the bounds of masked-off lanes too).
+     */
+    static int[] lanesApart(int p, int kpg) {
+        int[] map = new int[2 * L];
+        for (int lane = 0; lane < L; lane++) {
+            map[lane] = lane * p;
+            map[L + lane] = lane < kpg % L ? lane * p : 0;
         }
-        for (int q0 = 0; q0 < p; q0 += 16) {
-            int q1 = Math.min(p, q0 + 16);
-            for (int k = 0; k < g.k(); k++) {
-                int grp = k / kpg, kl = k % kpg;
-                int col = (grp * blocks + kl / width) * plane + i * p * width + kl % width;
-                int src = (n * g.k() + k) * p;
-                for (int q = q0; q < q1; q++) {
-                    dyT[col + q * width] = dy[src + q];
+        return map;
+    }
+
+    static void transpose(ConvGeometry g, float[] dy, int n, int i, int count, int width, int blocks,
+                          int v0, int v1, int[] lanesApart, boolean gathers, float[] dyT) {
+        int p = g.outH() * g.outW(), kpg = g.kPerGroup(), plane = count * p * width, perBlock = width / L;
+        for (int v = v0; v < v1; v++) {
+            int grp = v / (blocks * perBlock), b = v / perBlock % blocks, k0 = b * width + v % perBlock * L;
+            int col = (grp * blocks + b) * plane + i * p * width + v % perBlock * L;
+            int real = Math.min(L, kpg - k0);
+            if (real <= 0) {
+                FloatVector zero = FloatVector.zero(SPECIES);
+                for (int q = 0; q < p; q++) {
+                    zero.intoArray(dyT, col + q * width);
+                }
+                continue;
+            }
+            int src = (n * g.k() + grp * kpg + k0) * p;
+            if (real == L && gathers) {
+                for (int q = 0; q < p; q++) {
+                    FloatVector.fromArray(SPECIES, dy, src + q, lanesApart, 0).intoArray(dyT, col + q * width);
+                }
+            } else if (gathers) {
+                VectorMask<Float> lanes = SPECIES.indexInRange(0, real);
+                for (int q = 0; q < p; q++) {
+                    FloatVector.fromArray(SPECIES, dy, src + q, lanesApart, L, lanes).intoArray(dyT, col + q * width);
+                }
+            } else {
+                for (int q0 = 0; q0 < p; q0 += 16) {
+                    int q1 = Math.min(p, q0 + 16);
+                    for (int lane = 0; lane < L; lane++) {
+                        for (int q = q0; q < q1; q++) {
+                            dyT[col + q * width + lane] = lane < real ? dy[src + lane * p + q] : 0f;
+                        }
+                    }
                 }
             }
         }
