@@ -85,7 +85,11 @@ final class TrainCommand implements Command {
                 options (defaults for the embedded shapes / for mnist, fashion-mnist and directories):
                   --model NAME        zoo model (lenet5 / fmnist-cnn); see 'faltung models'
                   --data D            shapes (the embedded 28x28 shapes, default), mnist, fashion-mnist, or a
-                                      directory with the four MNIST-style IDX files
+                                      directory with the four MNIST-style IDX files train-images-idx3-ubyte,
+                                      train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte
+                                      (each may be .gz; the plain file is read if both exist). Images: bytes
+                                      [N, H, W] (grayscale) or [N, H, W, 3] (RGB) of any size; a directory's
+                                      classes are 0 to its largest label (47 for EMNIST-balanced)
                   --epochs E          total epochs, counting those already done when resuming (4 / 3;
                                       fmnist-cnn on Fashion-MNIST takes about a minute per epoch on 2 cores)
                   --batch B           mini-batch size (64)
@@ -152,6 +156,7 @@ final class TrainCommand implements Command {
         Split split = parts.split();
         LabelledImages train = split.train();
         LabelledImages test = parts.test();
+        warnAboutClassesWithoutImages(train, err);
         Normalisation norm = Normalisation.fit(train);
         Augmentation augmentation;
         try {
@@ -205,9 +210,11 @@ final class TrainCommand implements Command {
             carryBestCheckpoint(Path.of(args.get("resume", "")), runDir, state);
         }
 
-        out.printf("training %s (%,d parameters) on %s: %d train / %d validation / %d test images, %s, backend %s, "
-                        + "%d threads, %s%n", s.model(), model.parameterCount(), s.data(), train.size(),
-                split.validation().size(), test.size(), s.optimizer() + " lr " + s.lr() + " " + s.schedule(),
+        out.printf("training %s (%,d parameters) on %s: %d train / %d validation / %d test images of %s in %d classes, "
+                        + "%s, backend %s, %d threads, %s%n", s.model(), model.parameterCount(), s.data(), train.size(),
+                split.validation().size(), test.size(), String.join("x", Arrays.stream(train.imageShape())
+                        .mapToObj(Integer::toString).toList()), train.classCount(),
+                s.optimizer() + " lr " + s.lr() + " " + s.schedule(),
                 backend.name(), ComputeOptions.threads(), runDir);
         RunWriter writer = new RunWriter(runDir, model, built, info, s.epochs(), out, err, ProgressBar.onTerminal());
         Trainer trainer = new Trainer(model, built.optimizer(), trainLoader, valLoader,
@@ -283,7 +290,12 @@ final class TrainCommand implements Command {
             v.put("limit", String.valueOf(run.get("limit")));
             v.put("epochs", String.valueOf(run.get("epochs")));
             for (String key : FROZEN_ON_RESUME) {
-                if (args.has(key) && !sameValue(args.get(key, ""), v.get(key))) {
+                // A dataset directory that has moved may be named anew; checkCompatible then
+                // holds the data to the checkpoint's normalisation statistics.
+                boolean same = key.equals("data")
+                        ? canonicalData(args.get(key, "")).equals(canonicalData(v.get(key))) || moved(v.get(key))
+                        : sameValue(args.get(key, ""), v.get(key));
+                if (args.has(key) && !same) {
                     throw new UsageException("--" + key + " cannot change when resuming (the checkpoint's run used "
                             + v.get(key) + "); leave it out");
                 }
@@ -294,8 +306,8 @@ final class TrainCommand implements Command {
         }
         Args merged = Args.parse(v.entrySet().stream().flatMap(e -> Stream.of("--" + e.getKey(),
                 e.getValue())).toList(), VALUED, Set.of());
-        String data = merged.get("data", "shapes").trim();
-        boolean embedded = data.isEmpty() || data.equals("shapes");
+        String data = canonicalData(merged.get("data", "shapes"));
+        boolean embedded = data.equals("shapes");
         String optimizer = OptimizerFactory.normalise(merged.get("optimizer", "adam"));
         int epochs = merged.getInt("epochs", embedded ? 4 : 3);
         int batch = merged.getInt("batch", 64);
@@ -329,6 +341,45 @@ final class TrainCommand implements Command {
                 epochs, batch, optimizer, lr, schedule, weightDecay, merged.get("augment", "none"), valSplit, patience,
                 merged.getLong("seed", 42), limit, TrainedModel.parseDType(merged.get("dtype", "float32")),
                 labelSmoothing);
+    }
+
+    /**
+     * {@code --data} as the run records it: the embedded set and the named datasets by name, a
+     * directory by its absolute path, so that eval and --resume find it from any working directory.
+     */
+    static String canonicalData(String data) {
+        String d = data.strip();
+        if (d.isEmpty() || d.equals("shapes")) {
+            return "shapes";
+        }
+        if (d.equals("mnist") || d.equals("fashion-mnist")) {
+            return d;
+        }
+        return Path.of(d).toAbsolutePath().normalize().toString();
+    }
+
+    /** True when the run's --data names a directory that no longer exists. */
+    private static boolean moved(String recorded) {
+        String d = canonicalData(recorded);
+        return !List.of("shapes", "mnist", "fashion-mnist").contains(d) && !Files.exists(Path.of(d));
+    }
+
+    /**
+     * A directory's classes are numbered up to its largest label, so a stray label (255 in a
+     * ten-class set) or a subset of classes gives outputs that nothing trains; say so.
+     */
+    private static void warnAboutClassesWithoutImages(LabelledImages train, PrintStream err) {
+        int[] count = new int[train.classCount()];
+        for (int l : train.labels()) count[l]++;
+        List<String> empty = new java.util.ArrayList<>();
+        for (int c = 0; c < count.length; c++) {
+            if (count[c] == 0) empty.add(train.classNames().get(c));
+        }
+        if (!empty.isEmpty()) {
+            err.println("faltung train: warning: " + empty.size() + " of the " + count.length + " classes have no "
+                    + "training images: " + (empty.size() <= 20 ? empty : empty.subList(0, 20) + "...")
+                    + " (a directory's classes are numbered 0 to its largest label)");
+        }
     }
 
     private static boolean sameValue(String given, String stored) {
