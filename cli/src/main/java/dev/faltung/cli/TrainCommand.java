@@ -14,6 +14,7 @@ import dev.faltung.nn.data.Split;
 import dev.faltung.nn.data.TrainTest;
 import dev.faltung.nn.io.AtomicFile;
 import dev.faltung.nn.io.Json;
+import dev.faltung.nn.io.MalformedFileException;
 import dev.faltung.nn.optim.LearningRateSchedule;
 import dev.faltung.nn.plot.Charts;
 import dev.faltung.nn.train.BatchProgress;
@@ -203,8 +204,12 @@ final class TrainCommand implements Command {
         TrainingState state = TrainingState.initial();
         if (resumed != null) {
             checkCompatible(resumed.info(), info);
-            resumed.loadInto(model);
-            resumed.loadInto(built.optimizer());
+            try {
+                resumed.loadInto(model);
+                resumed.loadInto(built.optimizer());
+            } catch (IllegalArgumentException e) {
+                throw new MalformedFileException(Path.of(args.get("resume", "")), e.getMessage(), e);
+            }
             resumed.pinConvAlgorithms();
             state = resumed.state();
             carryBestCheckpoint(Path.of(args.get("resume", "")), runDir, state);
@@ -300,10 +305,25 @@ final class TrainCommand implements Command {
                             + v.get(key) + "); leave it out");
                 }
             }
+            // What the checkpoint says must make a run by itself; its faults are the file's, not the user's.
+            try {
+                if (!Models.names().contains(info.model())) {
+                    throw new UsageException("unknown model '" + info.model() + "'");
+                }
+                fromValues(v);
+            } catch (UsageException e) {
+                throw new IllegalArgumentException(args.get("resume", "") + ": the checkpoint's run settings are "
+                        + "malformed (" + e.getMessage() + "); it cannot be resumed", e);
+            }
         }
         for (Map.Entry<String, String> e : args.options().entrySet()) {
             v.put(e.getKey(), e.getValue());
         }
+        return fromValues(v);
+    }
+
+    /** The settings that {@code v} (option name to value, defaults for what it lacks) describe; usage errors for bad values. */
+    private static Settings fromValues(Map<String, String> v) {
         Args merged = Args.parse(v.entrySet().stream().flatMap(e -> Stream.of("--" + e.getKey(),
                 e.getValue())).toList(), VALUED, Set.of());
         String data = canonicalData(merged.get("data", "shapes"));

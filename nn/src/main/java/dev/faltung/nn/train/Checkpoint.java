@@ -111,8 +111,8 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
     /**
      * Copies the weights into {@code model}'s existing parameter and buffer tensors (so
      * optimizers holding them see the new values), converting to each tensor's dtype. Checks
-     * everything first: every tensor the model has must be present with the same shape, and the
-     * file may hold no others; the exception names the tensor and both shapes.
+     * everything first: every tensor the model has must be present with the same shape and
+     * finite values, and the file may hold no others; the exception names the tensor and both shapes.
      */
     public void loadInto(Module model) {
         Map<String, Tensor> targets = new LinkedHashMap<>(model.namedParameters());
@@ -133,6 +133,13 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
             if (!stored.type().isFloating()) {
                 throw new IllegalArgumentException("checkpoint tensor '" + e.getKey() + "' holds " + stored.type()
                         + ", not floating-point values");
+            }
+            int bad = stored.indexOfNonFinite();
+            if (bad >= 0) {
+                // Training stops on a NaN loss before saving, so such weights come from elsewhere,
+                // and every prediction made with them would be NaN.
+                throw new IllegalArgumentException("checkpoint tensor '" + e.getKey() + "' holds "
+                        + stored.toDoubles()[bad] + " at element " + bad + "; its weights are not usable");
             }
         }
         if (!unexpected.isEmpty()) {
