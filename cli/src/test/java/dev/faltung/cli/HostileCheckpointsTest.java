@@ -5,17 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.faltung.nn.Module;
 import dev.faltung.nn.data.Image;
-import dev.faltung.nn.data.Normalisation;
-import dev.faltung.nn.data.SyntheticShapes;
 import dev.faltung.nn.io.ImageFiles;
 import dev.faltung.nn.io.NdArray;
 import dev.faltung.nn.io.SafeTensors;
-import dev.faltung.nn.train.Checkpoint;
-import dev.faltung.nn.train.ModelInfo;
-import dev.faltung.nn.train.TrainingState;
-import dev.faltung.nn.zoo.Models;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,12 +38,7 @@ class HostileCheckpointsTest {
 
     @BeforeEach
     void writeAnUntrainedLeNet() throws IOException {
-        Module model = Models.create("lenet5", new int[] {1, 28, 28}, 10, 1);
-        ModelInfo info = new ModelInfo("lenet5", new int[] {1, 28, 28}, SyntheticShapes.CLASSES, model.toString(),
-                "float32", "adam", Map.of(), 1, Normalisation.identity(1),
-                Map.of("data", "shapes", "batch", 64L, "limit", 30L));
-        checkpoint = dir.resolve("model.safetensors");
-        Checkpoint.save(checkpoint, model, null, info, TrainingState.initial());
+        checkpoint = UntrainedCheckpoints.lenet5(dir.resolve("model.safetensors"), 1);
         image = dir.resolve("blank.pgm");
         ImageFiles.writePgm(image, new Image(1, 28, 28, new float[28 * 28]));
     }
