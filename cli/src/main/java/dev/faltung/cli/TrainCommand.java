@@ -152,6 +152,8 @@ final class TrainCommand implements Command {
         Checkpoint resumed = args.has("resume") ? readResume(Path.of(args.get("resume", ""))) : null;
         Settings s = settings(args, resumed);
         Backend backend = ComputeOptions.apply(args);
+        Path runDir = runDirectory(args, s, resumed);
+        checkWritable(runDir); // before minutes of loading and training, not after the first epoch
 
         Parts parts = parts(s);
         Split split = parts.split();
@@ -199,8 +201,12 @@ final class TrainCommand implements Command {
         ModelInfo info = new ModelInfo(s.model(), train.imageShape(), train.classNames(), model.toString(),
                 TrainedModel.dtypeName(s.dtype()), s.optimizer(), built.hyperparameters(), s.seed(), norm, run);
 
-        Path runDir = runDirectory(args, s, resumed);
-        Files.createDirectories(runDir);
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new IOException("cannot create the run directory " + runDir + ": " + Main.describe(e), e);
+        }
+        removeStaleTemporaryFiles(runDir);
         TrainingState state = TrainingState.initial();
         if (resumed != null) {
             checkCompatible(resumed.info(), info);
@@ -376,6 +382,50 @@ final class TrainCommand implements Command {
             return d;
         }
         return Path.of(d).toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * Fails unless {@code runDir} is, or can be created as, a writable directory: its nearest
+     * existing ancestor must be a directory this process may write (a read-only file system
+     * counts as not writable).
+     */
+    static void checkWritable(Path runDir) throws IOException {
+        Path p = runDir.toAbsolutePath().normalize();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return; // nothing exists up to the root: creating it will say what is wrong
+        }
+        if (!Files.isDirectory(p)) {
+            throw new IOException("cannot write the run directory " + runDir + ": " + p + " is a file, not a directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new IOException("cannot write the run directory " + runDir + ": " + p + " is not writable"
+                    + (p.equals(runDir.toAbsolutePath().normalize()) ? "" : " (so " + runDir + " cannot be created)")
+                    + "; choose another with --out");
+        }
+    }
+
+    /** The files a run writes into its directory. */
+    private static final List<String> OUTPUTS = List.of("model.safetensors", "last.safetensors", "metrics.csv",
+            "curves.png", "confusion.png", "result.json");
+
+    /**
+     * A run killed while replacing one of its files leaves AtomicFile's temporary file
+     * ({@code .NAME.RANDOM.tmp}) behind; the old file is intact, and the leftover is removed
+     * when a run next writes to the directory.
+     */
+    private static void removeStaleTemporaryFiles(Path runDir) throws IOException {
+        try (Stream<Path> files = Files.list(runDir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".tmp") && OUTPUTS.stream().anyMatch(o -> name.startsWith("." + o + "."))
+                        && Files.isRegularFile(f)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     /** True when the run's --data names a directory that no longer exists. */
