@@ -18,6 +18,9 @@ public final class Json {
     /** Nesting beyond this is refused so a hostile header cannot overflow the stack. */
     static final int MAX_DEPTH = 256;
 
+    /** Integers beyond a long are kept exactly up to this many characters and refused beyond (RFC 8259 allows limits). */
+    static final int MAX_BIG_INTEGER_DIGITS = 100;
+
     private final String text;
     private int pos;
 
@@ -269,6 +272,12 @@ public final class Json {
             try {
                 return Long.parseLong(literal);
             } catch (NumberFormatException tooBig) {
+                if (literal.length() > MAX_BIG_INTEGER_DIGITS) {
+                    // BigDecimal parses in quadratic time: a header of ten million digits would take minutes.
+                    pos = start;
+                    throw error("integer of " + literal.length() + " digits is longer than the "
+                            + MAX_BIG_INTEGER_DIGITS + " this parser accepts");
+                }
                 return new BigDecimal(literal); // callers that need a long reject it by type
             }
         }
