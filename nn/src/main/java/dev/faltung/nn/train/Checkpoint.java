@@ -35,6 +35,12 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
     /** The {@code format} metadata value of this version. */
     public static final String FORMAT = "faltung.checkpoint/1";
 
+    /**
+     * The longest header a checkpoint may have. Faltung's are a few kilobytes (a hundred epochs of
+     * history add about twenty); the limit keeps a hostile header from costing the parse gigabytes.
+     */
+    static final long MAX_HEADER_BYTES = 16L << 20;
+
     /** The name prefix of optimizer-state tensors. */
     public static final String OPTIMIZER_PREFIX = "optimizer.";
 
@@ -79,7 +85,8 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
     }
 
     private static Checkpoint read(Path file, boolean withOptimizer) throws IOException {
-        SafeTensors.Contents contents = SafeTensors.read(file, name -> withOptimizer || !name.startsWith(OPTIMIZER_PREFIX));
+        SafeTensors.Contents contents = SafeTensors.read(file, name -> withOptimizer || !name.startsWith(OPTIMIZER_PREFIX),
+                MAX_HEADER_BYTES);
         Map<String, String> meta = contents.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
             throw new MalformedFileException(file, meta.containsKey("format")

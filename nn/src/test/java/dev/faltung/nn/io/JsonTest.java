@@ -46,6 +46,14 @@ class JsonTest {
     }
 
     @Test
+    void aMillionValuesIsTheMostOneParseBuilds() {
+        String many = "[" + "0,".repeat(Json.MAX_VALUES) + "0]"; // the array itself is one more value
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(many));
+        assertTrue(e.getMessage().contains("more than " + Json.MAX_VALUES + " values"), e.getMessage());
+        assertEquals(Json.MAX_VALUES - 1, ((List<?>) Json.parse("[" + "0,".repeat(Json.MAX_VALUES - 2) + "0]")).size());
+    }
+
+    @Test
     void writeThenParseIsIdentity() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("s", "tab\there \"q\" \u0001 é");

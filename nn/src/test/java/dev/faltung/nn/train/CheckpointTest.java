@@ -134,6 +134,20 @@ class CheckpointTest {
     }
 
     @Test
+    void aCheckpointHeaderOfMoreThanSixteenMegabytesIsRefusedUnparsed(@TempDir Path dir) throws IOException {
+        // Legal safetensors (its reader allows 100 MB), but no checkpoint needs a tenth of it.
+        StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"" + Checkpoint.FORMAT + "\",\"pad\":\"");
+        header.append("x".repeat((int) Checkpoint.MAX_HEADER_BYTES)).append("\"}}");
+        byte[] h = header.toString().getBytes(StandardCharsets.US_ASCII);
+        Path file = dir.resolve("big-header.safetensors");
+        Files.write(file, ByteBuffer.allocate(8 + h.length).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).array());
+        assertEquals(Checkpoint.FORMAT, SafeTensors.read(file).metadata().get("format"));
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> Checkpoint.read(file));
+        assertTrue(e.getMessage().contains("header length " + h.length + " is outside [2, min(file size - 8 = "
+                + h.length + ", 16777216)]"), e.getMessage());
+    }
+
+    @Test
     void offsetsBeyondTheFileAreRejected(@TempDir Path dir) throws IOException {
         String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1000000000],\"data_offsets\":[0,4000000000]},"
                 + "\"__metadata__\":{\"format\":\"" + Checkpoint.FORMAT + "\"}}";
