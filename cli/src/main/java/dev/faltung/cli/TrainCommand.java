@@ -448,7 +448,8 @@ final class TrainCommand implements Command {
         if (!empty.isEmpty()) {
             err.println("faltung train: warning: " + empty.size() + " of the " + count.length + " classes have no "
                     + "training images: " + (empty.size() <= 20 ? empty : empty.subList(0, 20) + "...")
-                    + " (a directory's classes are numbered 0 to its largest label)");
+                    + "; the model still gets " + count.length + " outputs (a directory's classes run from 0 to its "
+                    + "largest label)");
         }
     }
 

@@ -106,6 +106,15 @@ class ForeignDatasetsTest {
     }
 
     @Test
+    void classesWithoutTrainingImagesAreWarnedAbout(@TempDir Path dir) throws IOException {
+        // Labels 0 and 5 only, as a stray label or a subset of the classes gives.
+        Path data = IdxFixtures.write(dir.resolve("sparse"), 40, 10, 0, i -> i % 2 * 5);
+        CliRun t = train(data, dir.resolve("run"));
+        assertEquals(0, t.code(), t.toString());
+        assertTrue(t.err().contains("warning: 4 of the 6 classes have no training images: [1, 2, 3, 4]"), t.err());
+    }
+
+    @Test
     void aDatasetWithoutImagesFailsNamingTheFileNotTheUsage(@TempDir Path dir) throws IOException {
         Path data = IdxFixtures.write(dir.resolve("empty"), 0, 5, 0, i -> 0);
         CliRun t = train(data, dir.resolve("run"));
