@@ -111,7 +111,8 @@ final class TrainCommand implements Command {
                   --resume FILE       continue a run from its checkpoint, bit-identically; the options that
                                       shape the run (model, data, seed, batch, optimizer, lr, schedule, ...)
                                       come from the checkpoint; RUN_DIR defaults to the checkpoint's directory;
-                                      a larger --epochs extends the run (cosine then spans the new total)
+                                      a larger --epochs extends the run (cosine then spans the new total);
+                                      --data may name a dataset directory anew only if the recorded one is gone
                   --out RUN_DIR       output directory (runs/MODEL-YYYYMMDD-HHMMSS)
                 """.formatted(OptimizerFactory.SCHEDULE_SYNTAX, Augmentations.SYNTAX).stripTrailing();
     }

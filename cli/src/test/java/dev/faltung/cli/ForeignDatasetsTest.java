@@ -106,6 +106,23 @@ class ForeignDatasetsTest {
     }
 
     @Test
+    void aRunWhoseDatasetMovedResumesFromItsNewPlace(@TempDir Path dir) throws IOException {
+        Path data = IdxFixtures.write(dir.resolve("ten"), 64, 20, 0, i -> i % 10);
+        Path run = dir.resolve("run");
+        assertEquals(0, train(data, run).code());
+        Path other = IdxFixtures.write(dir.resolve("other"), 64, 20, 0, i -> (i + 1) % 10);
+        CliRun changed = CliRun.of("train", "--resume", run.resolve("last.safetensors").toString(), "--epochs", "2",
+                "--data", other.toString());
+        assertEquals(2, changed.code(), "the recorded dataset is still there: " + changed);
+
+        Path moved = Files.move(data, dir.resolve("moved"));
+        CliRun resumed = CliRun.of("train", "--resume", run.resolve("last.safetensors").toString(), "--epochs", "2",
+                "--data", moved.toString(), "--threads", "2");
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertEquals(moved.toString(), Checkpoint.readWeights(run.resolve("last.safetensors")).info().run().get("data"));
+    }
+
+    @Test
     void classesWithoutTrainingImagesAreWarnedAbout(@TempDir Path dir) throws IOException {
         // Labels 0 and 5 only, as a stray label or a subset of the classes gives.
         Path data = IdxFixtures.write(dir.resolve("sparse"), 40, 10, 0, i -> i % 2 * 5);

@@ -30,6 +30,11 @@ public record ModelInfo(String model, int[] inputShape, List<String> classNames,
             throw new IllegalArgumentException("ModelInfo: input shape must be [C, H, W], got "
                     + Arrays.toString(inputShape));
         }
+        if ((long) inputShape[0] * inputShape[1] * inputShape[2] > MAX_INPUT_ELEMENTS) {
+            // Checked when training too, so that no run writes a checkpoint that could not be read back.
+            throw new IllegalArgumentException("ModelInfo: input shape " + Arrays.toString(inputShape)
+                    + " has more than " + MAX_INPUT_ELEMENTS + " elements per image");
+        }
         inputShape = inputShape.clone();
         classNames = List.copyOf(classNames);
         optimizerSettings = new LinkedHashMap<>(optimizerSettings);
