@@ -44,7 +44,9 @@ final class EvalCommand implements Command {
                   Evaluates on the test set; several comma-separated checkpoints form an ensemble (mean of
                   their probabilities). The last stdout line is a JSON object with test_accuracy, test_loss,
                   top5, images, images_per_sec, seconds, model, parameters, backend, threads, dtype.
-                  --data D          dataset (default: the one the checkpoint was trained on)
+                  --data D          dataset (default: the one the checkpoint was trained on); only its test
+                                    set is read (t10k-*), and any of the model's image size and channels
+                                    whose labels are below its class count will do
                   --limit N         only the first N test images (default: the training run's --limit)
                   --batch B         batch size (default: the training run's)
                   --tta LIST        test-time augmentation, %s
@@ -78,20 +80,19 @@ final class EvalCommand implements Command {
         }
         Map<String, Object> run = info.run();
         String data = args.get("data", String.valueOf(run.getOrDefault("data", "shapes")));
-        int limit = args.getInt("limit", run.get("limit") instanceof Number n ? n.intValue() : 0);
-        int batch = args.getInt("batch", run.get("batch") instanceof Number n ? n.intValue() : 64);
+        // The run's settings are only defaults: a value a hand-edited checkpoint got wrong is ignored.
+        int limit = args.getInt("limit", run.get("limit") instanceof Long n && n >= 0 && n <= Integer.MAX_VALUE
+                ? n.intValue() : 0);
+        int batch = args.getInt("batch", run.get("batch") instanceof Long n && n >= 1 && n <= Integer.MAX_VALUE
+                ? n.intValue() : 64);
         if (batch < 1 || limit < 0) {
             throw new UsageException("--batch must be positive and --limit not negative");
         }
-        LabelledImages test = Datasets.load(data.equals("shapes") ? null : data, TrainCommand.EMBEDDED_DATA_SEED).test();
+        LabelledImages test = Datasets.loadTest(data.equals("shapes") ? null : data, TrainCommand.EMBEDDED_DATA_SEED);
         if (limit > 0) {
             test = test.head(Math.min(limit, test.size()));
         }
-        if (!Arrays.equals(test.imageShape(), info.inputShape()) || test.classCount() != info.classes()) {
-            throw new IllegalArgumentException("the checkpoint takes " + Arrays.toString(info.inputShape())
-                    + " images in " + info.classes() + " classes, but '" + data + "' has "
-                    + Arrays.toString(test.imageShape()) + " images in " + test.classCount() + " classes");
-        }
+        test = matchCheckpoint(test, info, data);
         List<Module> models = members.stream().map(TrainedModel::model).toList();
         long evalStart = System.nanoTime();
         // Each member is normalised as it was trained; members of one run share statistics, so the
@@ -128,6 +129,24 @@ final class EvalCommand implements Command {
                         ? " (" + members.size() + " models x " + views.size() + " views)" : "");
         out.println(Json.write(result));
         return 0;
+    }
+
+    /**
+     * The test set under the checkpoint's class names. Any dataset of the model's image shape
+     * whose labels index its classes can be evaluated (a subset of the classes included); the
+     * error for one that cannot names both shapes and class counts.
+     */
+    static LabelledImages matchCheckpoint(LabelledImages test, ModelInfo info, String data) {
+        if (!Arrays.equals(test.imageShape(), info.inputShape())) {
+            throw new IllegalArgumentException("'" + data + "' has " + Arrays.toString(test.imageShape())
+                    + " images (C, H, W) but the checkpoint takes " + Arrays.toString(info.inputShape())
+                    + "; evaluate on data of the image size and channels it was trained on");
+        }
+        if (test.classCount() > info.classes()) {
+            throw new IllegalArgumentException("'" + data + "' has labels up to " + (test.classCount() - 1)
+                    + " but the checkpoint has only " + info.classes() + " classes");
+        }
+        return test.withClassNames(info.classNames());
     }
 
     static List<TestView> parseViews(String spec) {

@@ -4,6 +4,12 @@ import dev.faltung.cli.bench.BenchCommand;
 import dev.faltung.cli.oracle.OracleCommand;
 import dev.faltung.kernel.Backends;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,10 +77,21 @@ public final class Main {
         }
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         String m = e.getMessage();
         if (e instanceof OutOfMemoryError) {
             return "out of memory (raise the heap with FALTUNG_JAVA_OPTS=-Xmx8g): " + m;
+        }
+        if (e instanceof FileSystemException f && f.getReason() == null) {
+            // The JDK's message is then the bare path ("/proc/run"); say what happened to it.
+            return m + ": " + switch (f) {
+                case NoSuchFileException x -> "no such file or directory";
+                case AccessDeniedException x -> "permission denied";
+                case FileAlreadyExistsException x -> "already exists";
+                case NotDirectoryException x -> "not a directory";
+                case DirectoryNotEmptyException x -> "directory not empty";
+                default -> f.getClass().getSimpleName();
+            };
         }
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -19,8 +19,9 @@ import java.util.stream.IntStream;
 
 /**
  * {@code faltung predict}: classifies image files with a checkpoint. Each image is converted to
- * the model's channels, resized to its input size and normalised as in training; per image one
- * line with the most probable classes, then one JSON line with every probability.
+ * the model's channels, resized to its input size ({@link ImageFiles#readAs}) and normalised as
+ * in training; per image one line with the most probable classes, then one JSON line with every
+ * probability.
  */
 final class PredictCommand implements Command {
 
@@ -31,7 +32,7 @@ final class PredictCommand implements Command {
 
     @Override
     public String summary() {
-        return "classify PNG/JPEG/PGM images with a checkpoint";
+        return "classify PNG/JPEG/PGM/PPM images with a checkpoint";
     }
 
     @Override
@@ -40,7 +41,10 @@ final class PredictCommand implements Command {
                 usage: faltung predict --checkpoint FILE [OPTIONS] IMAGE...
                   Prints, per image, the predicted class and the top classes with their probabilities, then
                   a JSON line {"predictions": [{"file", "class", "index", "probability", "probabilities"}]}.
-                  Images (PNG, JPEG, GIF, BMP, PGM) are converted to the model's channels and resized.
+                  Images (PNG, JPEG, GIF, BMP, PGM/PPM) are converted to the model's channels (luma for a
+                  grayscale model, gray replicated for an RGB one; alpha is ignored) and stretched to its
+                  input size, area-averaged where they shrink and bilinear where they grow. A truncated or
+                  corrupt file, or one above 16384x16384 pixels, is an error naming it.
                   --top K         classes listed per image (3)
                   --invert        use 1 - pixel (dark strokes on light paper for models trained on the
                                   light-on-dark MNIST-style images)

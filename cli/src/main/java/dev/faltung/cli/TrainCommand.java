@@ -14,6 +14,7 @@ import dev.faltung.nn.data.Split;
 import dev.faltung.nn.data.TrainTest;
 import dev.faltung.nn.io.AtomicFile;
 import dev.faltung.nn.io.Json;
+import dev.faltung.nn.io.MalformedFileException;
 import dev.faltung.nn.optim.LearningRateSchedule;
 import dev.faltung.nn.plot.Charts;
 import dev.faltung.nn.train.BatchProgress;
@@ -85,7 +86,11 @@ final class TrainCommand implements Command {
                 options (defaults for the embedded shapes / for mnist, fashion-mnist and directories):
                   --model NAME        zoo model (lenet5 / fmnist-cnn); see 'faltung models'
                   --data D            shapes (the embedded 28x28 shapes, default), mnist, fashion-mnist, or a
-                                      directory with the four MNIST-style IDX files
+                                      directory with the four MNIST-style IDX files train-images-idx3-ubyte,
+                                      train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte
+                                      (each may be .gz; the plain file is read if both exist). Images: bytes
+                                      [N, H, W] (grayscale) or [N, H, W, 3] (RGB) of any size; a directory's
+                                      classes are 0 to its largest label (47 for EMNIST-balanced)
                   --epochs E          total epochs, counting those already done when resuming (4 / 3;
                                       fmnist-cnn on Fashion-MNIST takes about a minute per epoch on 2 cores)
                   --batch B           mini-batch size (64)
@@ -106,7 +111,8 @@ final class TrainCommand implements Command {
                   --resume FILE       continue a run from its checkpoint, bit-identically; the options that
                                       shape the run (model, data, seed, batch, optimizer, lr, schedule, ...)
                                       come from the checkpoint; RUN_DIR defaults to the checkpoint's directory;
-                                      a larger --epochs extends the run (cosine then spans the new total)
+                                      a larger --epochs extends the run (cosine then spans the new total);
+                                      --data may name a dataset directory anew only if the recorded one is gone
                   --out RUN_DIR       output directory (runs/MODEL-YYYYMMDD-HHMMSS)
                 """.formatted(OptimizerFactory.SCHEDULE_SYNTAX, Augmentations.SYNTAX).stripTrailing();
     }
@@ -147,11 +153,14 @@ final class TrainCommand implements Command {
         Checkpoint resumed = args.has("resume") ? readResume(Path.of(args.get("resume", ""))) : null;
         Settings s = settings(args, resumed);
         Backend backend = ComputeOptions.apply(args);
+        Path runDir = runDirectory(args, s, resumed);
+        checkWritable(runDir); // before minutes of loading and training, not after the first epoch
 
         Parts parts = parts(s);
         Split split = parts.split();
         LabelledImages train = split.train();
         LabelledImages test = parts.test();
+        warnAboutClassesWithoutImages(train, err);
         Normalisation norm = Normalisation.fit(train);
         Augmentation augmentation;
         try {
@@ -193,21 +202,31 @@ final class TrainCommand implements Command {
         ModelInfo info = new ModelInfo(s.model(), train.imageShape(), train.classNames(), model.toString(),
                 TrainedModel.dtypeName(s.dtype()), s.optimizer(), built.hyperparameters(), s.seed(), norm, run);
 
-        Path runDir = runDirectory(args, s, resumed);
-        Files.createDirectories(runDir);
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new IOException("cannot create the run directory " + runDir + ": " + Main.describe(e), e);
+        }
+        removeStaleTemporaryFiles(runDir);
         TrainingState state = TrainingState.initial();
         if (resumed != null) {
             checkCompatible(resumed.info(), info);
-            resumed.loadInto(model);
-            resumed.loadInto(built.optimizer());
+            try {
+                resumed.loadInto(model);
+                resumed.loadInto(built.optimizer());
+            } catch (IllegalArgumentException e) {
+                throw new MalformedFileException(Path.of(args.get("resume", "")), e.getMessage(), e);
+            }
             resumed.pinConvAlgorithms();
             state = resumed.state();
             carryBestCheckpoint(Path.of(args.get("resume", "")), runDir, state);
         }
 
-        out.printf("training %s (%,d parameters) on %s: %d train / %d validation / %d test images, %s, backend %s, "
-                        + "%d threads, %s%n", s.model(), model.parameterCount(), s.data(), train.size(),
-                split.validation().size(), test.size(), s.optimizer() + " lr " + s.lr() + " " + s.schedule(),
+        out.printf("training %s (%,d parameters) on %s: %d train / %d validation / %d test images of %s in %d classes, "
+                        + "%s, backend %s, %d threads, %s%n", s.model(), model.parameterCount(), s.data(), train.size(),
+                split.validation().size(), test.size(), String.join("x", Arrays.stream(train.imageShape())
+                        .mapToObj(Integer::toString).toList()), train.classCount(),
+                s.optimizer() + " lr " + s.lr() + " " + s.schedule(),
                 backend.name(), ComputeOptions.threads(), runDir);
         RunWriter writer = new RunWriter(runDir, model, built, info, s.epochs(), out, err, ProgressBar.onTerminal());
         Trainer trainer = new Trainer(model, built.optimizer(), trainLoader, valLoader,
@@ -283,19 +302,39 @@ final class TrainCommand implements Command {
             v.put("limit", String.valueOf(run.get("limit")));
             v.put("epochs", String.valueOf(run.get("epochs")));
             for (String key : FROZEN_ON_RESUME) {
-                if (args.has(key) && !sameValue(args.get(key, ""), v.get(key))) {
+                // A dataset directory that has moved may be named anew; checkCompatible then
+                // holds the data to the checkpoint's normalisation statistics.
+                boolean same = key.equals("data")
+                        ? canonicalData(args.get(key, "")).equals(canonicalData(v.get(key))) || moved(v.get(key))
+                        : sameValue(args.get(key, ""), v.get(key));
+                if (args.has(key) && !same) {
                     throw new UsageException("--" + key + " cannot change when resuming (the checkpoint's run used "
                             + v.get(key) + "); leave it out");
                 }
+            }
+            // What the checkpoint says must make a run by itself; its faults are the file's, not the user's.
+            try {
+                if (!Models.names().contains(info.model())) {
+                    throw new UsageException("unknown model '" + info.model() + "'");
+                }
+                fromValues(v);
+            } catch (UsageException e) {
+                throw new IllegalArgumentException(args.get("resume", "") + ": the checkpoint's run settings are "
+                        + "malformed (" + e.getMessage() + "); it cannot be resumed", e);
             }
         }
         for (Map.Entry<String, String> e : args.options().entrySet()) {
             v.put(e.getKey(), e.getValue());
         }
+        return fromValues(v);
+    }
+
+    /** The settings that {@code v} (option name to value, defaults for what it lacks) describe; usage errors for bad values. */
+    private static Settings fromValues(Map<String, String> v) {
         Args merged = Args.parse(v.entrySet().stream().flatMap(e -> Stream.of("--" + e.getKey(),
                 e.getValue())).toList(), VALUED, Set.of());
-        String data = merged.get("data", "shapes").trim();
-        boolean embedded = data.isEmpty() || data.equals("shapes");
+        String data = canonicalData(merged.get("data", "shapes"));
+        boolean embedded = data.equals("shapes");
         String optimizer = OptimizerFactory.normalise(merged.get("optimizer", "adam"));
         int epochs = merged.getInt("epochs", embedded ? 4 : 3);
         int batch = merged.getInt("batch", 64);
@@ -329,6 +368,90 @@ final class TrainCommand implements Command {
                 epochs, batch, optimizer, lr, schedule, weightDecay, merged.get("augment", "none"), valSplit, patience,
                 merged.getLong("seed", 42), limit, TrainedModel.parseDType(merged.get("dtype", "float32")),
                 labelSmoothing);
+    }
+
+    /**
+     * {@code --data} as the run records it: the embedded set and the named datasets by name, a
+     * directory by its absolute path, so that eval and --resume find it from any working directory.
+     */
+    static String canonicalData(String data) {
+        String d = data.strip();
+        if (d.isEmpty() || d.equals("shapes")) {
+            return "shapes";
+        }
+        if (d.equals("mnist") || d.equals("fashion-mnist")) {
+            return d;
+        }
+        return Path.of(d).toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * Fails unless {@code runDir} is, or can be created as, a writable directory: its nearest
+     * existing ancestor must be a directory this process may write (a read-only file system
+     * counts as not writable).
+     */
+    static void checkWritable(Path runDir) throws IOException {
+        Path p = runDir.toAbsolutePath().normalize();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return; // nothing exists up to the root: creating it will say what is wrong
+        }
+        if (!Files.isDirectory(p)) {
+            throw new IOException("cannot write the run directory " + runDir + ": " + p + " is a file, not a directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new IOException("cannot write the run directory " + runDir + ": " + p + " is not writable"
+                    + (p.equals(runDir.toAbsolutePath().normalize()) ? "" : " (so " + runDir + " cannot be created)")
+                    + "; choose another with --out");
+        }
+    }
+
+    /** The files a run writes into its directory. */
+    private static final List<String> OUTPUTS = List.of("model.safetensors", "last.safetensors", "metrics.csv",
+            "curves.png", "confusion.png", "result.json");
+
+    /**
+     * A run killed while replacing one of its files leaves AtomicFile's temporary file
+     * ({@code .NAME.RANDOM.tmp}) behind; the old file is intact, and the leftover is removed
+     * when a run next writes to the directory.
+     */
+    private static void removeStaleTemporaryFiles(Path runDir) throws IOException {
+        try (Stream<Path> files = Files.list(runDir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".tmp") && OUTPUTS.stream().anyMatch(o -> name.startsWith("." + o + "."))
+                        && Files.isRegularFile(f)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /** True when the run's --data names a directory that no longer exists. */
+    private static boolean moved(String recorded) {
+        String d = canonicalData(recorded);
+        return !List.of("shapes", "mnist", "fashion-mnist").contains(d) && !Files.exists(Path.of(d));
+    }
+
+    /**
+     * A directory's classes are numbered up to its largest label, so a stray label (255 in a
+     * ten-class set) or a subset of classes gives outputs that nothing trains; say so.
+     */
+    private static void warnAboutClassesWithoutImages(LabelledImages train, PrintStream err) {
+        int[] count = new int[train.classCount()];
+        for (int l : train.labels()) count[l]++;
+        List<String> empty = new java.util.ArrayList<>();
+        for (int c = 0; c < count.length; c++) {
+            if (count[c] == 0) empty.add(train.classNames().get(c));
+        }
+        if (!empty.isEmpty()) {
+            err.println("faltung train: warning: " + empty.size() + " of the " + count.length + " classes have no "
+                    + "training images: " + (empty.size() <= 20 ? empty : empty.subList(0, 20) + "...")
+                    + "; the model still gets " + count.length + " outputs (a directory's classes run from 0 to its "
+                    + "largest label)");
+        }
     }
 
     private static boolean sameValue(String given, String stored) {

@@ -2,6 +2,9 @@ package dev.faltung.cli;
 
 import dev.faltung.kernel.DType;
 import dev.faltung.nn.Module;
+import dev.faltung.nn.init.Init;
+import dev.faltung.nn.io.MalformedFileException;
+import dev.faltung.nn.io.NdArray;
 import dev.faltung.nn.layers.Layer;
 import dev.faltung.nn.train.Checkpoint;
 import dev.faltung.nn.train.ModelInfo;
@@ -10,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** A zoo model rebuilt from a checkpoint's metadata with the checkpoint's weights loaded. */
@@ -21,11 +25,21 @@ record TrainedModel(Path file, Checkpoint checkpoint, Module model) {
                     + "model.safetensors)");
         }
         Checkpoint c = Checkpoint.readWeights(file);
-        Module model = build(c.info());
+        long largest = c.weights().values().stream().mapToLong(NdArray::size).max().orElse(0);
+        Module model;
+        try {
+            model = Init.withLargestTensor(largest, () -> build(c.info()));
+        } catch (IllegalArgumentException | IllegalStateException | UsageException e) {
+            ModelInfo info = c.info();
+            throw new MalformedFileException(file, "its metadata describes no model its weights fit ("
+                    + info.model() + ", input " + Arrays.toString(info.inputShape()) + ", " + info.classes()
+                    + " classes, dtype " + info.dtype() + "; its largest tensor has " + largest + " elements): "
+                    + e.getMessage(), e);
+        }
         try {
             c.loadInto(model);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            throw new MalformedFileException(file, e.getMessage(), e);
         }
         return new TrainedModel(file, c, model);
     }

@@ -58,6 +58,25 @@ class CommandErrorsTest {
     }
 
     @Test
+    void aRunDirectoryThatCannotBeWrittenFailsBeforeTraining(@TempDir Path dir) throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("taken"), "x");
+        CliRun r = CliRun.of("train", "--out", file.resolve("run").toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("cannot write the run directory") && r.err().contains("taken is a file, not a "
+                + "directory"), r.err());
+        assertFalse(r.out().contains("epoch 1"), "nothing was trained: " + r.out());
+    }
+
+    @Test
+    void fileSystemErrorsWithoutAReasonSayWhatHappened() {
+        assertEquals("/proc/run: no such file or directory",
+                Main.describe(new java.nio.file.NoSuchFileException("/proc/run")));
+        assertEquals("x: permission denied", Main.describe(new java.nio.file.AccessDeniedException("x")));
+        assertEquals("x: no such image file",
+                Main.describe(new java.nio.file.NoSuchFileException("x", null, "no such image file")));
+    }
+
+    @Test
     void verboseAddsTheStackTrace(@TempDir Path dir) {
         CliRun r = CliRun.of("eval", "--verbose", "--checkpoint", dir.resolve("none.safetensors").toString());
         assertEquals(1, r.code());

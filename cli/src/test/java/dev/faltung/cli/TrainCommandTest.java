@@ -48,6 +48,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void aRunRemovesTheTemporaryFilesAKilledRunLeftButNothingElse(@TempDir Path dir) throws IOException {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Path stale = Files.writeString(run.resolve(".last.safetensors.8415.tmp"), "half a checkpoint");
+        Path mine = Files.writeString(run.resolve(".notes.tmp"), "not the run's");
+        CliRun r = train(run, "--epochs", "1");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(Files.notExists(stale) && Files.exists(mine));
+    }
+
+    @Test
     void metricsCsvHasOneRowPerEpoch(@TempDir Path dir) throws IOException {
         Path run = dir.resolve("run");
         CliRun r = train(run, "--epochs", "2", "--val-split", "0.2");

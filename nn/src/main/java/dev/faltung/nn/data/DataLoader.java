@@ -60,7 +60,7 @@ public final class DataLoader {
 
     /** Batches per epoch, the last one possibly partial. */
     public int batchCount() {
-        return (data.size() + batchSize - 1) / batchSize;
+        return Math.ceilDiv(data.size(), batchSize); // (size + batch - 1) / batch overflows for a batch near 2^31
     }
 
     /** The order in which epoch {@code epoch} visits the dataset. */

@@ -21,6 +21,17 @@ public final class Datasets {
         return IdxDatasets.load(data.strip());
     }
 
+    /**
+     * Loads only the test set of {@code data}, as {@link #load} names it: evaluating needs no
+     * training images, so a directory needs only the two {@code t10k} files.
+     */
+    public static LabelledImages loadTest(String data, long seed) throws IOException {
+        if (data == null || data.isBlank()) {
+            return SyntheticShapes.standardTest(seed);
+        }
+        return IdxDatasets.loadTest(data.strip());
+    }
+
     /** A one-line description of what {@link #load} will use, for logs and {@code ./faltung info}. */
     public static String describe(String data) {
         return data == null || data.isBlank()

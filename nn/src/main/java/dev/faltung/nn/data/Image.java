@@ -2,7 +2,7 @@ package dev.faltung.nn.data;
 
 /**
  * One image as floats in [C, H, W] order, values nominally in [0, 1]. Provides the conversions
- * {@code predict} needs: to grayscale or RGB, and bilinear resizing to a model's input size.
+ * {@code predict} needs: to grayscale or RGB, and resizing to a model's input size.
  */
 public record Image(int channels, int height, int width, float[] pixels) {
 
@@ -35,28 +35,75 @@ public record Image(int channels, int height, int width, float[] pixels) {
     }
 
     /**
-     * Bilinear resize to {@code h x w} with pixel centres aligned (align_corners=False, as in
-     * PyTorch's interpolate): output pixel centre y maps to input coordinate (y + 0.5) * H/h - 0.5,
-     * clamped to the border. Downscaling by large factors aliases; models here take small inputs.
+     * Resizes to {@code h x w}, each direction on its own: where it shrinks, each output pixel is
+     * the mean of the input area it covers (OpenCV's INTER_AREA, PyTorch's {@code mode='area'}),
+     * so thin strokes in a large drawing survive; where it grows, bilinear interpolation with
+     * pixel centres aligned (align_corners=False, as in PyTorch's interpolate): output pixel
+     * centre y maps to input coordinate (y + 0.5) * H/h - 0.5, clamped to the border. The aspect
+     * ratio is not kept: an image is stretched to the model's input, as torchvision's
+     * {@code Resize((h, w))} does.
      */
     public Image resize(int h, int w) {
         if (h < 1 || w < 1) {
             throw new IllegalArgumentException("Image.resize: bad target size " + h + "x" + w);
         }
         if (h == height && w == width) return this;
+        Taps[] rows = taps(height, h);
+        Taps[] cols = taps(width, w);
         float[] out = new float[channels * h * w];
-        double fy = (double) height / h;
-        double fx = (double) width / w;
+        double[] line = new double[width];
         for (int c = 0; c < channels; c++) {
+            int base = c * height * width;
             for (int y = 0; y < h; y++) {
-                double sy = Math.clamp((y + 0.5) * fy - 0.5, 0, height - 1);
+                java.util.Arrays.fill(line, 0);
+                Taps r = rows[y];
+                for (int k = 0; k < r.index.length; k++) {
+                    int from = base + r.index[k] * width;
+                    for (int x = 0; x < width; x++) line[x] += r.weight[k] * pixels[from + x];
+                }
                 for (int x = 0; x < w; x++) {
-                    double sx = Math.clamp((x + 0.5) * fx - 0.5, 0, width - 1);
-                    out[(c * h + y) * w + x] = bilinear(pixels, c, height, width, sy, sx, 0f);
+                    Taps t = cols[x];
+                    double v = 0;
+                    for (int k = 0; k < t.index.length; k++) v += t.weight[k] * line[t.index[k]];
+                    out[(c * h + y) * w + x] = (float) v;
                 }
             }
         }
         return new Image(channels, h, w, out);
+    }
+
+    /** The input pixels one output pixel along an axis is made of, and their weights (summing to 1). */
+    private record Taps(int[] index, double[] weight) {
+    }
+
+    /** For each of {@code n} output pixels along an axis of {@code size} input pixels, its taps. */
+    private static Taps[] taps(int size, int n) {
+        Taps[] taps = new Taps[n];
+        double scale = (double) size / n;
+        for (int o = 0; o < n; o++) {
+            if (n < size) {
+                // Area: output pixel o covers input interval [o·scale, (o+1)·scale).
+                double lo = o * scale;
+                double hi = lo + scale;
+                int first = (int) Math.floor(lo);
+                int last = Math.min(size - 1, (int) Math.ceil(hi) - 1);
+                int[] index = new int[last - first + 1];
+                double[] weight = new double[index.length];
+                for (int i = first; i <= last; i++) {
+                    index[i - first] = i;
+                    weight[i - first] = (Math.min(hi, i + 1) - Math.max(lo, i)) / scale;
+                }
+                taps[o] = new Taps(index, weight);
+            } else {
+                double src = Math.clamp((o + 0.5) * scale - 0.5, 0, size - 1);
+                int i0 = (int) Math.floor(src);
+                double t = src - i0;
+                taps[o] = i0 + 1 < size
+                        ? new Taps(new int[] {i0, i0 + 1}, new double[] {1 - t, t})
+                        : new Taps(new int[] {i0}, new double[] {1});
+            }
+        }
+        return taps;
     }
 
     /**

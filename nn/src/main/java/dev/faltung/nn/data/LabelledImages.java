@@ -151,6 +151,15 @@ public final class LabelledImages {
         return new LabelledImages(fs, bs, lb, channels, height, width, classNames);
     }
 
+    /**
+     * The same images and labels under other class names (sharing the arrays): for evaluating a
+     * model on a dataset whose labels use some or all of the model's classes. Throws if a label
+     * does not index {@code names}.
+     */
+    public LabelledImages withClassNames(List<String> names) {
+        return new LabelledImages(floats, bytes, labels, channels, height, width, names);
+    }
+
     /** The first {@code count} images (handy for quick runs and tests); this dataset itself when it has no more. */
     public LabelledImages head(int count) {
         if (count >= size()) {

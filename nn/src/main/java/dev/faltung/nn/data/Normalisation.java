@@ -5,15 +5,22 @@ import java.util.Arrays;
 /** Per-channel standardisation x' = (x - mean[c]) / std[c], with statistics fitted on training data. */
 public record Normalisation(float[] mean, float[] std) {
 
-    /** Checks that mean and std have one positive-std entry per channel. */
+    /** Checks that mean and std have one entry per channel, all finite, each std positive. */
     public Normalisation {
         if (mean.length != std.length || mean.length == 0) {
             throw new IllegalArgumentException("Normalisation: mean " + Arrays.toString(mean) + " and std "
                     + Arrays.toString(std) + " need one entry per channel");
         }
         for (float s : std) {
-            if (!(s > 0)) {
-                throw new IllegalArgumentException("Normalisation: std " + Arrays.toString(std) + " must be positive");
+            // 1/std must be finite too: a subnormal std would turn every pixel into infinity.
+            if (!(s > 0) || !Float.isFinite(1f / s) || !Float.isFinite(s)) {
+                throw new IllegalArgumentException("Normalisation: std " + Arrays.toString(std)
+                        + " must be positive and finite, and so must its reciprocal");
+            }
+        }
+        for (float m : mean) {
+            if (!Float.isFinite(m)) {
+                throw new IllegalArgumentException("Normalisation: mean " + Arrays.toString(mean) + " must be finite");
             }
         }
         mean = mean.clone();

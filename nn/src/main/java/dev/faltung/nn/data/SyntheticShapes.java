@@ -44,6 +44,11 @@ public final class SyntheticShapes {
         return generate(6000, 1000, seed);
     }
 
+    /** The test part of {@link #standard}, generated alone. */
+    public static LabelledImages standardTest(long seed) {
+        return images(1000, seed, 1);
+    }
+
     /** {@code n} images from stream {@code split} of {@code seed}, labels cycling 0..9 so classes are balanced. */
     public static LabelledImages images(int n, long seed, int split) {
         if (n < 0) {

@@ -35,6 +35,41 @@ public final class Init {
         }
     }
 
+    private static final ThreadLocal<Long> LARGEST = ThreadLocal.withInitial(() -> Long.MAX_VALUE);
+
+    /**
+     * Runs {@code build} with every initialiser here refusing a tensor of more than
+     * {@code maxElements} elements, before allocating it. A model rebuilt from a file's metadata
+     * must fit the file's weights, so no parameter can be larger than the file's largest tensor;
+     * metadata naming an absurd input size or class count then fails at once (an
+     * {@link IllegalStateException}) instead of exhausting memory.
+     */
+    public static <T> T withLargestTensor(long maxElements, java.util.function.Supplier<T> build) {
+        Long outer = LARGEST.get();
+        LARGEST.set(Math.min(outer, maxElements));
+        try {
+            return build.get();
+        } finally {
+            LARGEST.set(outer);
+        }
+    }
+
+    private static void checkSize(int[] shape) {
+        long limit = LARGEST.get();
+        if (limit == Long.MAX_VALUE) {
+            return; // no limit; and a product of ints below a limit under 2^31 cannot overflow
+        }
+        long n = 1;
+        for (int d : shape) {
+            n *= Math.max(d, 0);
+            if (n > limit) {
+                // Not an IllegalArgumentException: Models.create would report that as an input the model cannot take.
+                throw new IllegalStateException("a parameter of shape " + Arrays.toString(shape) + " would have more "
+                        + "than the " + limit + " elements allowed");
+            }
+        }
+    }
+
     /** {@code {fan_in, fan_out}} of a parameter shape (rank >= 2), as {@code torch.nn.init._calculate_fan_in_and_fan_out}. */
     public static int[] fans(int[] shape) {
         if (shape.length < 2) {
@@ -54,6 +89,7 @@ public final class Init {
 
     /** U(lo, hi). */
     public static Tensor uniform(long seed, double lo, double hi, DType dtype, int... shape) {
+        checkSize(shape);
         if (SHAPES_ONLY.get()) {
             return Tensor.zeros(dtype, shape);
         }
@@ -62,6 +98,7 @@ public final class Init {
 
     /** N(0, std²). */
     public static Tensor normal(long seed, double std, DType dtype, int... shape) {
+        checkSize(shape);
         if (SHAPES_ONLY.get()) {
             return Tensor.zeros(dtype, shape);
         }

@@ -31,6 +31,9 @@ public final class AtomicFile {
     /** Atomically replaces (or creates) {@code target} with what {@code content} writes. */
     public static void write(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            throw new IOException(absolute + " is a directory; refusing to replace it with a file");
+        }
         Path dir = absolute.getParent();
         if (dir != null) {
             Files.createDirectories(dir);

@@ -3,18 +3,33 @@ package dev.faltung.nn.io;
 import dev.faltung.nn.data.Image;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * Reads images for {@code predict} — PNG, JPEG, GIF, BMP through ImageIO and PGM (P2 text and P5
- * binary, 8 or 16 bit) through its own parser — as [C, H, W] floats in [0, 1]; writes PNG atomically.
- * Grayscale files give 1 channel, colour files 3 (alpha is dropped).
+ * Reads images for {@code predict} — PNG, JPEG, GIF, BMP (and whatever else ImageIO has a reader
+ * for) and Netpbm PGM/PPM (P2, P3, P5, P6; 8 or 16 bit) through its own parser — as [C, H, W]
+ * floats in [0, 1]; writes PNG atomically. Grayscale files give 1 channel, colour and palette
+ * files 3; alpha is ignored, as PIL's {@code convert("L")} and torchvision's {@code read_image}
+ * ignore it. Every failure names the file; a truncated or corrupt file is an error, never a
+ * partly grey image.
+ *
+ * <p>Image sizes are read before any pixel: images above {@link #MAX_PIXELS} are refused, and
+ * {@link #readAs} decodes large images subsampled, at no less than four times the size it needs,
+ * so a photograph fed to a 28x28 model costs kilobytes, not a gigabyte.
  */
 public final class ImageFiles {
 
@@ -22,34 +37,107 @@ public final class ImageFiles {
         System.setProperty("java.awt.headless", "true");
     }
 
-    /** PGM images larger than this many pixels are refused rather than allocated. */
+    /** Images with more pixels than this (16384x16384) are refused before decoding. */
     static final long MAX_PIXELS = 1L << 28;
+
+    /** Decoded images hold at most this many pixels (5792x5792); larger ones are read subsampled or refused. */
+    static final long MAX_DECODED_PIXELS = 1L << 25;
+
+    private static final String FORMATS = "PNG, JPEG, GIF, BMP, PGM/PPM P2/P3/P5/P6";
 
     private ImageFiles() {
     }
 
-    /** Reads an image file, choosing the decoder by content (PGM by its P2/P5 magic). */
+    /** Reads an image file at full size, choosing the decoder by content (PGM/PPM by its magic). */
     public static Image read(Path file) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(2);
-        }
-        if (head.length == 2 && head[0] == 'P' && (head[1] == '2' || head[1] == '5')) {
-            return readPgm(file);
-        }
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) {
-            throw new MalformedFileException(file, "not an image this program can read (PNG, JPEG, GIF, BMP, PGM P2/P5)");
-        }
-        return fromBufferedImage(img);
+        return decode(file, 0, 0);
     }
 
     /**
      * Reads an image and fits it to a model input: converted to {@code channels} (1 = luma,
-     * 3 = RGB) and resized bilinearly to {@code height x width}.
+     * 3 = RGB) and resized to {@code height x width} with {@link Image#resize} (stretched, not
+     * cropped: area averaging where it shrinks, bilinear where it grows).
      */
     public static Image readAs(Path file, int channels, int height, int width) throws IOException {
-        return read(file).toChannels(channels).resize(height, width);
+        return decode(file, height, width).toChannels(channels).resize(height, width);
+    }
+
+    /**
+     * Decodes {@code file}; with a target size, an image at least four times larger in both
+     * directions is subsampled while decoding (every s-th pixel of every s-th row).
+     */
+    private static Image decode(Path file, int targetHeight, int targetWidth) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new MalformedFileException(file, "is a directory, not an image file");
+        }
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such image file");
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(2);
+        }
+        if (Netpbm.isNetpbm(head)) {
+            return Netpbm.read(file, (h, w) -> step(h, w, targetHeight, targetWidth, file));
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new MalformedFileException(file, "not an image this program can read (" + FORMATS + ")");
+            }
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+            List<String> warnings = new ArrayList<>();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                int step = step(h, w, targetHeight, targetWidth, file);
+                ImageReadParam param = reader.getDefaultReadParam();
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage img = reader.read(0, param);
+                for (String warning : warnings) {
+                    String lower = warning.toLowerCase(Locale.ROOT);
+                    if (lower.contains("truncated") || lower.contains("premature end")) {
+                        throw new MalformedFileException(file, "truncated " + format + " image: " + warning);
+                    }
+                }
+                return fromBufferedImage(img);
+            } catch (MalformedFileException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                // ImageIO's messages ("Error reading PNG image data") name neither the file nor the cause.
+                String cause = e.getCause() != null && e.getCause().getMessage() != null
+                        ? " (" + e.getCause().getMessage() + ")" : "";
+                throw new MalformedFileException(file, "cannot decode this " + format + " image: " + e.getMessage()
+                        + cause, e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** The subsampling step for an h x w image and a target size (0 x 0: full size); refuses oversized images. */
+    private static int step(long h, long w, int targetHeight, int targetWidth, Path file) throws IOException {
+        if (h < 1 || w < 1 || h * w > MAX_PIXELS) {
+            throw new MalformedFileException(file, "image size " + w + "x" + h + " is empty or above " + MAX_PIXELS
+                    + " pixels");
+        }
+        long step = 1;
+        if (targetHeight > 0 && targetWidth > 0) {
+            step = Math.max(1, Math.min(h / (4L * targetHeight), w / (4L * targetWidth)));
+        }
+        while ((h + step - 1) / step * ((w + step - 1) / step) > MAX_DECODED_PIXELS) {
+            if (targetHeight == 0) {
+                throw new MalformedFileException(file, "image size " + w + "x" + h + " is above the "
+                        + MAX_DECODED_PIXELS + " pixels read at full size");
+            }
+            step++;
+        }
+        return (int) step;
     }
 
     /** Converts an AWT image: 1 channel if it is grayscale, else 3 (sRGB). */
@@ -78,79 +166,9 @@ public final class ImageFiles {
         return new Image(c, h, w, px);
     }
 
-    /** Reads a Netpbm graymap: P2 (ASCII) or P5 (binary, 1 byte per sample, or 2 big-endian if maxval > 255). */
+    /** Reads a Netpbm graymap or pixmap (P2, P3, P5, P6) at full size. */
     public static Image readPgm(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        int[] pos = {2};
-        if (bytes.length < 2 || bytes[0] != 'P' || (bytes[1] != '2' && bytes[1] != '5')) {
-            throw new MalformedFileException(file, "not a PGM file (expected magic P2 or P5)");
-        }
-        boolean binary = bytes[1] == '5';
-        long w = headerInt(bytes, pos, file, "width");
-        long h = headerInt(bytes, pos, file, "height");
-        long max = headerInt(bytes, pos, file, "maxval");
-        if (w < 1 || h < 1 || w * h > MAX_PIXELS) {
-            throw new MalformedFileException(file, "PGM size " + w + "x" + h + " is empty or above " + MAX_PIXELS + " pixels");
-        }
-        if (max < 1 || max > 65535) {
-            throw new MalformedFileException(file, "PGM maxval " + max + " is not in [1, 65535]");
-        }
-        int n = (int) (w * h);
-        float[] px = new float[n];
-        if (binary) {
-            int start = pos[0] + 1; // exactly one whitespace byte separates maxval from the raster
-            int width = max > 255 ? 2 : 1;
-            if ((long) bytes.length - start < (long) n * width) {
-                throw new MalformedFileException(file, "truncated PGM raster: " + w + "x" + h + " needs " + (long) n * width
-                        + " bytes, file has " + Math.max(0, bytes.length - start));
-            }
-            for (int i = 0; i < n; i++) {
-                int v = width == 1 ? bytes[start + i] & 0xFF
-                        : ((bytes[start + 2 * i] & 0xFF) << 8) | (bytes[start + 2 * i + 1] & 0xFF);
-                px[i] = sample(v, max, file, i);
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                px[i] = sample(headerInt(bytes, pos, file, "sample " + i), max, file, i);
-            }
-        }
-        return new Image(1, (int) h, (int) w, px);
-    }
-
-    private static float sample(long v, long max, Path file, int i) throws MalformedFileException {
-        if (v > max) {
-            throw new MalformedFileException(file, "PGM sample " + i + " is " + v + ", above maxval " + max);
-        }
-        return (float) ((double) v / max);
-    }
-
-    /** The next decimal integer of a Netpbm header, skipping whitespace and '#' comments. */
-    private static long headerInt(byte[] b, int[] pos, Path file, String what) throws MalformedFileException {
-        int p = pos[0];
-        while (p < b.length) {
-            if (b[p] == '#') {
-                while (p < b.length && b[p] != '\n' && b[p] != '\r') p++;
-            } else if (Character.isWhitespace(b[p])) {
-                p++;
-            } else {
-                break;
-            }
-        }
-        long v = 0;
-        int start = p;
-        while (p < b.length && b[p] >= '0' && b[p] <= '9') {
-            v = v * 10 + (b[p] - '0');
-            if (v > Integer.MAX_VALUE) {
-                throw new MalformedFileException(file, "PGM " + what + " is absurdly large");
-            }
-            p++;
-        }
-        if (p == start) {
-            throw new MalformedFileException(file, "PGM " + what + " missing or not a number"
-                    + (p < b.length ? " at byte " + p : " (truncated)"));
-        }
-        pos[0] = p;
-        return v;
+        return Netpbm.read(file, (h, w) -> step(h, w, 0, 0, file));
     }
 
     /** Atomically writes {@code image} (values clamped to [0, 1]) as an 8-bit grayscale or RGB PNG. */

@@ -18,8 +18,19 @@ public final class Json {
     /** Nesting beyond this is refused so a hostile header cannot overflow the stack. */
     static final int MAX_DEPTH = 256;
 
+    /**
+     * Values (objects, arrays, strings, numbers, literals) beyond this many are refused: each costs
+     * the parse a hundred bytes or more, so a 100 MB header of tiny entries would need gigabytes.
+     * A million is hundreds of times what any header here holds.
+     */
+    static final int MAX_VALUES = 1 << 20;
+
+    /** Integers beyond a long are kept exactly up to this many characters and refused beyond (RFC 8259 allows limits). */
+    static final int MAX_BIG_INTEGER_DIGITS = 100;
+
     private final String text;
     private int pos;
+    private int values;
 
     private Json(String text) {
         this.text = text;
@@ -113,6 +124,9 @@ public final class Json {
     private Object value(int depth) {
         if (depth > MAX_DEPTH) {
             throw error("nesting deeper than " + MAX_DEPTH);
+        }
+        if (++values > MAX_VALUES) {
+            throw error("more than " + MAX_VALUES + " values");
         }
         if (pos >= text.length()) {
             throw error("unexpected end of input");
@@ -269,6 +283,12 @@ public final class Json {
             try {
                 return Long.parseLong(literal);
             } catch (NumberFormatException tooBig) {
+                if (literal.length() > MAX_BIG_INTEGER_DIGITS) {
+                    // BigDecimal parses in quadratic time: a header of ten million digits would take minutes.
+                    pos = start;
+                    throw error("integer of " + literal.length() + " digits is longer than the "
+                            + MAX_BIG_INTEGER_DIGITS + " this parser accepts");
+                }
                 return new BigDecimal(literal); // callers that need a long reject it by type
             }
         }

@@ -137,6 +137,20 @@ public record NdArray(ElementType type, int[] shape, byte[] data) implements Ten
         return out;
     }
 
+    /** The index of the first NaN or infinite element, or -1 if there is none (integers are always finite). */
+    public int indexOfNonFinite() {
+        if (!type.isFloating()) {
+            return -1;
+        }
+        ByteBuffer b = view();
+        for (int i = 0, n = size(); i < n; i++) {
+            if (!Double.isFinite(readAsDouble(b))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private double readAsDouble(ByteBuffer b) {
         return switch (type) {
             case FLOAT16 -> Float.float16ToFloat(b.getShort());

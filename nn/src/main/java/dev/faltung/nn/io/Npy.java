@@ -196,7 +196,7 @@ public final class Npy {
                 shape[i] = d.intValue();
             }
             // '=' is native order, which numpy writes only as '<' or '>'; read it as little-endian (x86, ARM).
-            return new Header(type, order == '>', shape, NdArray.byteCount(type, shape, "shape"));
+            return new Header(type, order == '>', shape, NdArray.byteCount(type, shape, "the array"));
         }
 
         private static String abbreviate(String s) {
@@ -280,7 +280,8 @@ public final class Npy {
                         try {
                             return Long.parseLong(digits);
                         } catch (NumberFormatException e) {
-                            throw error("integer " + digits + " out of range");
+                            throw error("integer " + (digits.length() > 30 ? digits.substring(0, 30) + "... ("
+                                    + digits.length() + " digits)" : digits) + " out of range");
                         }
                     }
                     for (String word : new String[] {"True", "False", "None"}) {

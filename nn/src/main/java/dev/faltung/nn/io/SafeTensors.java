@@ -53,15 +53,24 @@ public final class SafeTensors {
      * checked whole, the others' data is skipped, not read.
      */
     public static Contents read(Path file, Predicate<String> include) throws IOException {
+        return read(file, include, MAX_HEADER_BYTES);
+    }
+
+    /**
+     * As {@link #read(Path, Predicate)}, refusing headers longer than {@code maxHeaderBytes}:
+     * a reader that knows its files' headers are small need not hold 100 MB of JSON in memory.
+     */
+    public static Contents read(Path file, Predicate<String> include, long maxHeaderBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize < 8) {
                 throw new MalformedFileException(file, "too short for a safetensors header length (" + fileSize + " bytes)");
             }
             long headerLength = Npy.readFully(ch, 0, 8, file, "the header length").order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > fileSize - 8) {
+            long cap = Math.min(maxHeaderBytes, MAX_HEADER_BYTES);
+            if (headerLength < 2 || headerLength > cap || headerLength > fileSize - 8) {
                 throw new MalformedFileException(file, "safetensors header length " + Long.toUnsignedString(headerLength)
-                        + " is outside [2, min(file size - 8 = " + (fileSize - 8) + ", " + MAX_HEADER_BYTES + ")]");
+                        + " is outside [2, min(file size - 8 = " + (fileSize - 8) + ", " + cap + ")]");
             }
             ByteBuffer raw = Npy.readFully(ch, 8, (int) headerLength, file, "the header");
             String json;

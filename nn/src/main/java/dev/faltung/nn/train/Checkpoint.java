@@ -35,6 +35,12 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
     /** The {@code format} metadata value of this version. */
     public static final String FORMAT = "faltung.checkpoint/1";
 
+    /**
+     * The longest header a checkpoint may have. Faltung's are a few kilobytes (a hundred epochs of
+     * history add about twenty); the limit keeps a hostile header from costing the parse gigabytes.
+     */
+    static final long MAX_HEADER_BYTES = 16L << 20;
+
     /** The name prefix of optimizer-state tensors. */
     public static final String OPTIMIZER_PREFIX = "optimizer.";
 
@@ -79,7 +85,8 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
     }
 
     private static Checkpoint read(Path file, boolean withOptimizer) throws IOException {
-        SafeTensors.Contents contents = SafeTensors.read(file, name -> withOptimizer || !name.startsWith(OPTIMIZER_PREFIX));
+        SafeTensors.Contents contents = SafeTensors.read(file, name -> withOptimizer || !name.startsWith(OPTIMIZER_PREFIX),
+                MAX_HEADER_BYTES);
         Map<String, String> meta = contents.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
             throw new MalformedFileException(file, meta.containsKey("format")
@@ -111,8 +118,8 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
     /**
      * Copies the weights into {@code model}'s existing parameter and buffer tensors (so
      * optimizers holding them see the new values), converting to each tensor's dtype. Checks
-     * everything first: every tensor the model has must be present with the same shape, and the
-     * file may hold no others; the exception names the tensor and both shapes.
+     * everything first: every tensor the model has must be present with the same shape and
+     * finite values, and the file may hold no others; the exception names the tensor and both shapes.
      */
     public void loadInto(Module model) {
         Map<String, Tensor> targets = new LinkedHashMap<>(model.namedParameters());
@@ -133,6 +140,13 @@ public record Checkpoint(ModelInfo info, TrainingState state, Map<String, NdArra
             if (!stored.type().isFloating()) {
                 throw new IllegalArgumentException("checkpoint tensor '" + e.getKey() + "' holds " + stored.type()
                         + ", not floating-point values");
+            }
+            int bad = stored.indexOfNonFinite();
+            if (bad >= 0) {
+                // Training stops on a NaN loss before saving, so such weights come from elsewhere,
+                // and every prediction made with them would be NaN.
+                throw new IllegalArgumentException("checkpoint tensor '" + e.getKey() + "' holds "
+                        + stored.toDoubles()[bad] + " at element " + bad + "; its weights are not usable");
             }
         }
         if (!unexpected.isEmpty()) {

@@ -45,7 +45,10 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, do
 
     /** Reads what {@link #toMap()} wrote (after a JSON round trip). */
     public static EpochMetrics fromMap(Map<?, ?> m) {
-        return new EpochMetrics(((Number) m.get("epoch")).intValue(), number(m, "train_loss"), number(m, "train_acc"),
+        if (!(m.get("epoch") instanceof Long epoch) || epoch < 1 || epoch > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("epoch metrics " + m + " lack a positive integer 'epoch'");
+        }
+        return new EpochMetrics(epoch.intValue(), number(m, "train_loss"), number(m, "train_acc"),
                 number(m, "val_loss"), number(m, "val_acc"), number(m, "val_top5"), number(m, "lr"),
                 number(m, "seconds"), number(m, "images_per_sec"));
     }

@@ -19,10 +19,21 @@ public record ModelInfo(String model, int[] inputShape, List<String> classNames,
                         String optimizer, Map<String, Object> optimizerSettings, long seed,
                         Normalisation normalisation, Map<String, Object> run) {
 
+    /**
+     * The most elements one input image may have (3x2364x2364): far above what the zoo trains on
+     * here, and a bound on what a checkpoint's metadata can make {@code predict} allocate.
+     */
+    public static final long MAX_INPUT_ELEMENTS = 1L << 24;
+
     public ModelInfo {
         if (inputShape.length != 3) {
             throw new IllegalArgumentException("ModelInfo: input shape must be [C, H, W], got "
                     + Arrays.toString(inputShape));
+        }
+        if ((long) inputShape[0] * inputShape[1] * inputShape[2] > MAX_INPUT_ELEMENTS) {
+            // Checked when training too, so that no run writes a checkpoint that could not be read back.
+            throw new IllegalArgumentException("ModelInfo: input shape " + Arrays.toString(inputShape)
+                    + " has more than " + MAX_INPUT_ELEMENTS + " elements per image");
         }
         inputShape = inputShape.clone();
         classNames = List.copyOf(classNames);
@@ -57,32 +68,59 @@ public record ModelInfo(String model, int[] inputShape, List<String> classNames,
         return m;
     }
 
-    /** Reads what {@link #toMetadata()} wrote; throws {@link IllegalArgumentException} naming a missing or bad entry. */
+    /**
+     * Reads what {@link #toMetadata()} wrote; throws {@link IllegalArgumentException} naming a
+     * missing or malformed entry. Everything a model is rebuilt from is checked here, before any
+     * memory is committed to it: the input shape, the classes and the normalisation's channels.
+     */
     public static ModelInfo fromMetadata(Map<String, String> m) {
         List<?> shape = list(m, "input_shape");
-        int[] inputShape = new int[shape.size()];
-        for (int i = 0; i < inputShape.length; i++) {
-            inputShape[i] = ((Number) shape.get(i)).intValue();
+        if (shape.size() != 3) {
+            throw new IllegalArgumentException("metadata 'input_shape' must be [C, H, W], got " + shape);
+        }
+        int[] inputShape = new int[3];
+        long elements = 1;
+        for (int i = 0; i < 3; i++) {
+            if (!(shape.get(i) instanceof Long d) || d < 1 || d > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("metadata 'input_shape' " + shape + " needs positive integers");
+            }
+            inputShape[i] = d.intValue();
+            elements *= d; // three factors below 2^31 each can overflow only after the check below trips
+            if (elements > MAX_INPUT_ELEMENTS) {
+                throw new IllegalArgumentException("metadata 'input_shape' " + shape + " has more than "
+                        + MAX_INPUT_ELEMENTS + " elements per image");
+            }
         }
         List<String> classNames = new ArrayList<>();
         for (Object o : list(m, "class_names")) {
-            classNames.add(String.valueOf(o));
+            if (!(o instanceof String name)) {
+                throw new IllegalArgumentException("metadata 'class_names' holds " + o + ", not a string");
+            }
+            classNames.add(name);
         }
-        int classes = Integer.parseInt(field(m, "classes"));
-        if (classes != classNames.size()) {
+        long classes = longField(m, "classes");
+        if (classes != classNames.size() || classes < 1) {
             throw new IllegalArgumentException("metadata says " + classes + " classes but names " + classNames.size());
         }
         Map<?, ?> norm = object(m, "normalisation");
-        long seed;
-        try {
-            seed = Long.parseLong(field(m, "seed"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("metadata 'seed' is not an integer: '" + m.get("seed") + "'");
+        float[] mean = toFloats(norm.get("mean"), "mean");
+        float[] std = toFloats(norm.get("std"), "std");
+        if (mean.length != inputShape[0] || std.length != inputShape[0]) {
+            throw new IllegalArgumentException("metadata 'normalisation' has " + mean.length + " means and "
+                    + std.length + " stds for " + inputShape[0] + " input channels");
         }
         return new ModelInfo(field(m, "model"), inputShape, classNames, m.getOrDefault("architecture", ""),
                 field(m, "dtype"), m.getOrDefault("optimizer", ""), stringKeys(object(m, "optimizer_hyperparameters")),
-                seed, new Normalisation(toFloats(norm.get("mean")), toFloats(norm.get("std"))),
+                longField(m, "seed"), new Normalisation(mean, std),
                 stringKeys(m.containsKey("run") ? object(m, "run") : Map.of()));
+    }
+
+    private static long longField(Map<String, String> m, String key) {
+        try {
+            return Long.parseLong(field(m, key).strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("metadata '" + key + "' is not an integer: '" + m.get(key) + "'");
+        }
     }
 
     private static List<Double> floats(float[] v) {
@@ -93,13 +131,17 @@ public record ModelInfo(String model, int[] inputShape, List<String> classNames,
         return out;
     }
 
-    private static float[] toFloats(Object o) {
+    private static float[] toFloats(Object o, String key) {
         if (!(o instanceof List<?> list)) {
             throw new IllegalArgumentException("metadata 'normalisation' needs mean and std lists");
         }
         float[] out = new float[list.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) list.get(i)).floatValue();
+            if (!(list.get(i) instanceof Number n) || !Float.isFinite(n.floatValue())) {
+                throw new IllegalArgumentException("metadata 'normalisation' " + key + " " + list
+                        + " needs finite numbers");
+            }
+            out[i] = n.floatValue();
         }
         return out;
     }

@@ -68,9 +68,27 @@ public record TrainingState(int epochsCompleted, long step, double bestAccuracy,
             history.add(EpochMetrics.fromMap(e));
         }
         Object best = Json.parse(field(m, "best_accuracy"));
-        return new TrainingState(intField(m, "epoch"), longField(m, "step"),
-                best instanceof Number n ? n.doubleValue() : Double.NaN, intField(m, "best_epoch"),
-                intField(m, "epochs_without_improvement"), Boolean.parseBoolean(field(m, "stopped_early")), history);
+        int epoch = intField(m, "epoch");
+        int bestEpoch = intField(m, "best_epoch");
+        int waited = intField(m, "epochs_without_improvement");
+        // A resumed run continues from these: they must describe a run that could have happened.
+        if (history.size() != epoch) {
+            throw new IllegalArgumentException("metadata 'epoch' is " + epoch + " but 'history' has " + history.size()
+                    + " epochs");
+        }
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).epoch() != i + 1) {
+                throw new IllegalArgumentException("metadata 'history' entry " + i + " is epoch "
+                        + history.get(i).epoch() + ", not " + (i + 1));
+            }
+        }
+        if (bestEpoch > epoch || waited > epoch) {
+            throw new IllegalArgumentException("metadata 'best_epoch' " + bestEpoch + " and 'epochs_without_improvement' "
+                    + waited + " must not exceed 'epoch' " + epoch);
+        }
+        return new TrainingState(epoch, longField(m, "step"),
+                best instanceof Number n ? n.doubleValue() : Double.NaN, bestEpoch, waited,
+                Boolean.parseBoolean(field(m, "stopped_early")), history);
     }
 
     private static String field(Map<String, String> m, String key) {
@@ -81,14 +99,23 @@ public record TrainingState(int epochsCompleted, long step, double bestAccuracy,
         return v;
     }
 
+    /** A count: an integer in [0, 2^31). */
     private static int intField(Map<String, String> m, String key) {
-        return (int) longField(m, key);
+        long v = longField(m, key);
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("metadata '" + key + "' is " + v + ", not a count in [0, 2^31)");
+        }
+        return (int) v;
     }
 
     private static long longField(Map<String, String> m, String key) {
         String v = field(m, key);
         try {
-            return Long.parseLong(v);
+            long parsed = Long.parseLong(v);
+            if (parsed < 0) {
+                throw new IllegalArgumentException("metadata '" + key + "' is negative: " + parsed);
+            }
+            return parsed;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("metadata '" + key + "' is not an integer: '" + v + "'");
         }

@@ -50,6 +50,17 @@ class DataLoaderTest {
     }
 
     @Test
+    void aBatchLargerThanTheDatasetIsOneBatchOfEveryImage() {
+        for (int batch : new int[] {DATA.size(), 1000, Integer.MAX_VALUE}) {
+            DataLoader loader = DataLoader.forEvaluation(DATA, batch, Normalisation.identity(1));
+            assertEquals(1, loader.batchCount(), "batch " + batch);
+            List<Batch> batches = collect(loader.epoch(0));
+            assertEquals(1, batches.size(), "batch " + batch);
+            assertEquals(DATA.size(), batches.get(0).size(), "batch " + batch);
+        }
+    }
+
+    @Test
     void shufflingDependsOnSeedAndEpochOnly() {
         DataLoader a = new DataLoader(DATA, 16, true, 5, AUGMENT, Normalisation.identity(1));
         DataLoader b = new DataLoader(DATA, 16, true, 5, AUGMENT, Normalisation.identity(1));

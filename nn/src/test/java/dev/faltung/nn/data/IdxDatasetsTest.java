@@ -25,8 +25,13 @@ class IdxDatasetsTest {
     Path dir;
 
     private static byte[] idx(int[] shape, byte[] data) {
+        return idx(0x08, shape, data);
+    }
+
+    /** An IDX file of type {@code code} (0x08 unsigned byte, 0x0C int, ...) holding {@code data} as given. */
+    private static byte[] idx(int code, int[] shape, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * shape.length + data.length);
-        b.putInt(0x0800 | shape.length);
+        b.putInt(code << 8 | shape.length);
         for (int d : shape) b.putInt(d);
         return b.put(data).array();
     }
@@ -96,6 +101,125 @@ class IdxDatasetsTest {
         Files.write(d.resolve("train-labels-idx1-ubyte"), idx(new int[] {3}, new byte[] {1, 2, 10}));
         IOException label = assertThrows(IOException.class, () -> IdxDatasets.load(d, IdxDatasets.DIGIT_CLASSES));
         assertTrue(label.getMessage().contains("label 10"), label.getMessage());
+    }
+
+    /** A dataset of {@code n} 2x2 images per split whose labels are {@code labels} (the same for train and test). */
+    private Path writeLabelled(Path d, byte[] labels) throws IOException {
+        Files.createDirectories(d);
+        int n = labels.length;
+        for (String split : new String[] {"train", "t10k"}) {
+            Files.write(d.resolve(split + "-images-idx3-ubyte"), idx(new int[] {n, 2, 2}, new byte[4 * n]));
+            Files.write(d.resolve(split + "-labels-idx1-ubyte"), idx(new int[] {n}, labels));
+        }
+        return d;
+    }
+
+    @Test
+    void aDirectorysClassesAreNumberedUpToItsLargestLabel() throws IOException {
+        byte[] balanced = new byte[94];
+        for (int i = 0; i < balanced.length; i++) balanced[i] = (byte) (i % 47); // EMNIST-balanced: 47 classes
+        TrainTest emnist = IdxDatasets.load(writeLabelled(dir.resolve("emnist"), balanced));
+        assertEquals(47, emnist.train().classCount());
+        assertEquals(47, emnist.test().classCount());
+        assertEquals("46", emnist.train().classNames().get(46));
+
+        TrainTest three = IdxDatasets.load(writeLabelled(dir.resolve("three"), new byte[] {0, 2, 1, 2}));
+        assertEquals(IdxDatasets.numberedClasses(3), three.train().classNames());
+    }
+
+    @Test
+    void theClassCountCoversLabelsSeenOnlyInTheTestSet() throws IOException {
+        Path d = writeLabelled(dir.resolve("d"), new byte[] {0, 1});
+        Files.write(d.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {2}, new byte[] {4, 1}));
+        TrainTest tt = IdxDatasets.load(d);
+        assertEquals(5, tt.train().classCount());
+        assertEquals(tt.train().classNames(), tt.test().classNames());
+    }
+
+    @Test
+    void namedClassesStillRejectLabelsBeyondThem() throws IOException {
+        Path d = writeLabelled(dir.resolve("d"), new byte[] {0, (byte) 255});
+        IOException e = assertThrows(IOException.class, () -> IdxDatasets.load(d, IdxDatasets.FASHION_CLASSES));
+        assertTrue(e.getMessage().contains("train-labels-idx1-ubyte") && e.getMessage().contains("label 255 at index 1")
+                && e.getMessage().contains("10 classes"), e.getMessage());
+    }
+
+    @Test
+    void labelsMayBeWiderIntegersButNotNegative() throws IOException {
+        Path d = writeLabelled(dir.resolve("d"), new byte[] {0, 1});
+        Files.write(d.resolve("train-labels-idx1-ubyte"), idx(0x0C, new int[] {2}, new byte[] {0, 0, 1, 44, 0, 0, 0, 3}));
+        assertEquals(300, IdxDatasets.load(d).train().labels()[0]); // 1·256 + 44
+        Files.write(d.resolve("train-labels-idx1-ubyte"), idx(0x0C, new int[] {2}, new byte[] {-1, -1, -1, -1, 0, 0, 0, 3}));
+        IOException e = assertThrows(IOException.class, () -> IdxDatasets.load(d));
+        assertTrue(e.getMessage().contains("label -1 at index 0"), e.getMessage());
+        Files.write(d.resolve("train-labels-idx1-ubyte"), idx(0x0D, new int[] {2}, new byte[8]));
+        e = assertThrows(IOException.class, () -> IdxDatasets.load(d));
+        assertTrue(e.getMessage().contains("expected integer labels of shape [N], got FLOAT [2]"), e.getMessage());
+    }
+
+    @Test
+    void colourImagesChannelsLastOrFirstAreReadAsChannelsHeightWidth() throws IOException {
+        Path d = writeLabelled(dir.resolve("rgb"), new byte[] {3});
+        // One 1x2 RGB image: pixel 0 is (1, 2, 3), pixel 1 is (4, 5, 6).
+        Files.write(d.resolve("train-images-idx3-ubyte"), idx(new int[] {1, 1, 2, 3}, new byte[] {1, 2, 3, 4, 5, 6}));
+        Files.write(d.resolve("t10k-images-idx3-ubyte"), idx(new int[] {1, 3, 1, 2}, new byte[] {1, 4, 2, 5, 3, 6}));
+        TrainTest tt = IdxDatasets.load(d);
+        assertArrayEquals(new int[] {3, 1, 2}, tt.train().imageShape());
+        float[] expected = {1 / 255f, 4 / 255f, 2 / 255f, 5 / 255f, 3 / 255f, 6 / 255f};
+        assertArrayEquals(expected, tt.train().image(0));
+        assertArrayEquals(expected, tt.test().image(0));
+
+        Files.write(d.resolve("train-images-idx3-ubyte"), idx(new int[] {1, 2, 2, 2}, new byte[8]));
+        IOException e = assertThrows(IOException.class, () -> IdxDatasets.load(d));
+        assertTrue(e.getMessage().contains("neither 1 nor 3 channels"), e.getMessage());
+    }
+
+    @Test
+    void trainAndTestImagesMustAgreeInChannelsAndSize() throws IOException {
+        Path d = writeLabelled(dir.resolve("d"), new byte[] {0});
+        Files.write(d.resolve("t10k-images-idx3-ubyte"), idx(new int[] {1, 2, 2, 3}, new byte[12]));
+        IOException e = assertThrows(IOException.class, () -> IdxDatasets.load(d));
+        assertTrue(e.getMessage().contains("train images are 1x2x2 (CxHxW) but test images are 3x2x2"), e.getMessage());
+    }
+
+    @Test
+    void emptyOrPixelFreeImageFilesAreRejectedNamingTheFile() throws IOException {
+        Path d = writeLabelled(dir.resolve("d"), new byte[] {0});
+        Files.write(d.resolve("t10k-images-idx3-ubyte"), idx(new int[] {0, 2, 2}, new byte[0]));
+        Files.write(d.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {0}, new byte[0]));
+        IOException empty = assertThrows(IOException.class, () -> IdxDatasets.load(d));
+        assertTrue(empty.getMessage().contains("t10k-images-idx3-ubyte: holds no images"), empty.getMessage());
+
+        Files.write(d.resolve("t10k-images-idx3-ubyte"), idx(new int[] {1, 0, 2}, new byte[0]));
+        IOException pixelFree = assertThrows(IOException.class, () -> IdxDatasets.load(d));
+        assertTrue(pixelFree.getMessage().contains("t10k-images-idx3-ubyte: images of shape [1, 0, 2] have no pixels"),
+                pixelFree.getMessage());
+    }
+
+    @Test
+    void theTestSetAloneNeedsOnlyTheTestFiles() throws IOException {
+        Path d = writeLabelled(dir.resolve("d"), new byte[] {0, 5});
+        Files.delete(d.resolve("train-images-idx3-ubyte"));
+        Files.delete(d.resolve("train-labels-idx1-ubyte"));
+        LabelledImages test = IdxDatasets.loadTest(d.toString());
+        assertEquals(2, test.size());
+        assertEquals(6, test.classCount());
+        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> IdxDatasets.load(d.toString()));
+        assertTrue(e.getMessage().contains("lacks train-images-idx3-ubyte, train-labels-idx1-ubyte"), e.getMessage());
+    }
+
+    @Test
+    void aFileGivenAsTheDatasetIsCalledAFile() throws IOException {
+        Path f = Files.writeString(dir.resolve("train-images-idx3-ubyte"), "x");
+        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> IdxDatasets.resolve(f.toString(), Map.of()));
+        assertTrue(e.getMessage().contains(f + " is a file, not a directory"), e.getMessage());
+    }
+
+    @Test
+    void theUncompressedFileIsReadWhereBothFormsArePresent() throws IOException {
+        Path d = writeLabelled(dir.resolve("d"), new byte[] {1});
+        Files.write(d.resolve("train-labels-idx1-ubyte.gz"), gzip(idx(new int[] {1}, new byte[] {7})));
+        assertEquals(1, IdxDatasets.load(d).train().labels()[0]);
     }
 
     @Test

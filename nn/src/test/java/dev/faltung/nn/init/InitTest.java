@@ -12,6 +12,17 @@ import org.junit.jupiter.api.Test;
 class InitTest {
 
     @Test
+    void aLargestTensorBoundRefusesBiggerParametersBeforeAllocatingThem() {
+        assertEquals(12, Init.withLargestTensor(12, () -> Init.defaultWeight(1, DType.FLOAT32, 3, 4)).numel());
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Init.withLargestTensor(12, () -> Init.normal(1, 1, DType.FLOAT32, 1 << 30, 1 << 30)));
+        assertTrue(e.getMessage().contains("[1073741824, 1073741824]") && e.getMessage().contains("12 elements"),
+                e.getMessage());
+        // The bound ends with the build.
+        assertEquals(13, Init.uniform(1, 0, 1, DType.FLOAT32, 13).numel());
+    }
+
+    @Test
     void fansFollowPyTorchForLinearAndConvWeights() {
         assertArrayEquals(new int[] {20, 10}, Init.fans(new int[] {10, 20}));
         assertArrayEquals(new int[] {3 * 25, 8 * 25}, Init.fans(new int[] {8, 3, 5, 5}));

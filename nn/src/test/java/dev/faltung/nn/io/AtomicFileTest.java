@@ -65,6 +65,14 @@ class AtomicFileTest {
         assertArrayEquals(new String[0], listing(dir));
     }
 
+    @Test
+    void aDirectoryInTheWayIsNotReplaced() throws IOException {
+        Path d = Files.createDirectory(dir.resolve("model.safetensors"));
+        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(d, new byte[] {1}));
+        assertEquals(d + " is a directory; refusing to replace it with a file", e.getMessage());
+        assertArrayEquals(new String[] {"model.safetensors"}, listing(dir));
+    }
+
     private static String[] listing(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d)) {
             return s.map(p -> p.getFileName().toString()).sorted().toArray(String[]::new);

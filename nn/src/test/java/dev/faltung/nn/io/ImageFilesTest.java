@@ -89,6 +89,102 @@ class ImageFilesTest {
         assertArrayEquals(gray.pixels(), ImageFiles.read(pgm).pixels(), 0.6f / 255);
     }
 
+    @Test
+    void readsPpmAsRgb() throws IOException {
+        Path ascii = dir.resolve("a.ppm");
+        Files.writeString(ascii, "P3 2 1 255\n255 0 0  0 0 255\n", StandardCharsets.US_ASCII);
+        Image img = ImageFiles.read(ascii);
+        assertEquals(3, img.channels());
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1}, img.pixels()); // planes R, G, B of 2 pixels
+        Path binary = dir.resolve("b.ppm");
+        byte[] h = "P6 1 1 255\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] d = java.util.Arrays.copyOf(h, h.length + 3);
+        d[h.length] = (byte) 255;
+        Files.write(binary, d);
+        assertArrayEquals(new float[] {1, 0, 0}, ImageFiles.read(binary).pixels());
+    }
+
+    @Test
+    void anAsciiRasterClaimingMorePixelsThanTheFileHoldsIsRefusedBeforeAllocating() throws IOException {
+        assertRejected("P2 5000 5000 255\n1 2 3", "needs 25000000 samples");
+    }
+
+    @Test
+    void truncatedAndCorruptFilesAreErrorsNamingTheFile() throws IOException {
+        BufferedImage photo = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+        java.util.Random noise = new java.util.Random(1);
+        for (int y = 0; y < 256; y++) for (int x = 0; x < 256; x++) photo.setRGB(x, y, noise.nextInt());
+        Path jpg = dir.resolve("photo.jpg");
+        assertTrue(ImageIO.write(photo, "jpeg", jpg.toFile()));
+        byte[] jpeg = Files.readAllBytes(jpg);
+        Files.write(jpg, java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
+        assertMalformed(jpg, "truncated JPEG image");
+
+        Path png = dir.resolve("photo.png");
+        ImageFiles.writePng(png, photo);
+        byte[] bytes = Files.readAllBytes(png);
+        Files.write(png, java.util.Arrays.copyOf(bytes, bytes.length - 30));
+        assertMalformed(png, "cannot decode this PNG image");
+    }
+
+    @Test
+    void aHeaderClaimingAHugeImageIsRefusedBeforeDecoding() throws IOException {
+        // A valid PNG signature and IHDR for 100000 x 100000 pixels, and no image data.
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(100_000).putInt(100_000).put(new byte[] {8, 0, 0, 0, 0});
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4)
+                .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}).putInt(13).put(ihdr.array())
+                .putInt((int) crc.getValue());
+        Path bomb = dir.resolve("bomb.png");
+        Files.write(bomb, png.array());
+        assertMalformed(bomb, "image size 100000x100000 is empty or above 268435456 pixels");
+    }
+
+    @Test
+    void aLargeImageIsDecodedSubsampledForASmallTarget() throws IOException {
+        // 1200 x 600 of vertical stripes 100 pixels wide; read for a 6 x 12 input.
+        BufferedImage big = new BufferedImage(1200, 600, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 600; y++) for (int x = 0; x < 1200; x++) big.getRaster().setSample(x, y, 0, x / 100 % 2 * 255);
+        Path png = dir.resolve("big.png");
+        ImageFiles.writePng(png, big);
+        Image small = ImageFiles.readAs(png, 1, 6, 12);
+        assertArrayEquals(new int[] {1, 6, 12}, new int[] {small.channels(), small.height(), small.width()});
+        for (int x = 0; x < 12; x++) assertEquals(x % 2, small.pixels()[x], 1e-6f, "column " + x);
+    }
+
+    @Test
+    void aDirectoryOrAMissingFileIsNamed() throws IOException {
+        assertMalformed(dir, "is a directory, not an image file");
+        java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> ImageFiles.read(dir.resolve("none.png")));
+        assertTrue(e.getMessage().endsWith("none.png: no such image file"), e.getMessage());
+    }
+
+    @Test
+    void sixteenBitGrayAndAlphaImagesKeepTheirChannels() throws IOException {
+        BufferedImage gray16 = new BufferedImage(1, 1, BufferedImage.TYPE_USHORT_GRAY);
+        gray16.getRaster().setSample(0, 0, 0, 0x8000);
+        Path g = dir.resolve("g16.png");
+        ImageFiles.writePng(g, gray16);
+        Image read = ImageFiles.read(g);
+        assertEquals(1, read.channels());
+        assertEquals(0x8000 / 65535f, read.pixels()[0], 1e-6f);
+
+        BufferedImage rgba = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
+        rgba.setRGB(0, 0, 0x10FF8000); // nearly transparent orange: the colour counts, the alpha does not
+        Path c = dir.resolve("rgba.png");
+        ImageFiles.writePng(c, rgba);
+        assertArrayEquals(new float[] {1, 128 / 255f, 0}, ImageFiles.read(c).pixels(), 1e-6f);
+    }
+
+    private static void assertMalformed(Path file, String expected) {
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> ImageFiles.readAs(file, 1, 28, 28));
+        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains(expected),
+                "expected '" + expected + "' in: " + e.getMessage());
+    }
+
     private void assertRejected(String content, String expected) throws IOException {
         Path f = dir.resolve("bad.pgm");
         Files.write(f, content.getBytes(StandardCharsets.ISO_8859_1));

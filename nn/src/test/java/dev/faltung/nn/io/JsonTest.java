@@ -35,6 +35,25 @@ class JsonTest {
     }
 
     @Test
+    void anAbsurdlyLongIntegerIsRefusedAtOnceNotParsedForMinutes() {
+        String digits = "7".repeat(10_000_000);
+        long start = System.nanoTime();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("[" + digits + "]"));
+        assertTrue(e.getMessage().contains("integer of 10000000 digits") && e.getMessage().contains("offset 1"),
+                e.getMessage());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "took " + (System.nanoTime() - start) / 1e9 + " s");
+        assertEquals(new BigDecimal("1" + "0".repeat(99)), Json.parse("1" + "0".repeat(99)));
+    }
+
+    @Test
+    void aMillionValuesIsTheMostOneParseBuilds() {
+        String many = "[" + "0,".repeat(Json.MAX_VALUES) + "0]"; // the array itself is one more value
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(many));
+        assertTrue(e.getMessage().contains("more than " + Json.MAX_VALUES + " values"), e.getMessage());
+        assertEquals(Json.MAX_VALUES - 1, ((List<?>) Json.parse("[" + "0,".repeat(Json.MAX_VALUES - 2) + "0]")).size());
+    }
+
+    @Test
     void writeThenParseIsIdentity() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("s", "tab\there \"q\" \u0001 é");

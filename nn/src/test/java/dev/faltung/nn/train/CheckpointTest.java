@@ -134,6 +134,20 @@ class CheckpointTest {
     }
 
     @Test
+    void aCheckpointHeaderOfMoreThanSixteenMegabytesIsRefusedUnparsed(@TempDir Path dir) throws IOException {
+        // Legal safetensors (its reader allows 100 MB), but no checkpoint needs a tenth of it.
+        StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"" + Checkpoint.FORMAT + "\",\"pad\":\"");
+        header.append("x".repeat((int) Checkpoint.MAX_HEADER_BYTES)).append("\"}}");
+        byte[] h = header.toString().getBytes(StandardCharsets.US_ASCII);
+        Path file = dir.resolve("big-header.safetensors");
+        Files.write(file, ByteBuffer.allocate(8 + h.length).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).array());
+        assertEquals(Checkpoint.FORMAT, SafeTensors.read(file).metadata().get("format"));
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> Checkpoint.read(file));
+        assertTrue(e.getMessage().contains("header length " + h.length + " is outside [2, min(file size - 8 = "
+                + h.length + ", 16777216)]"), e.getMessage());
+    }
+
+    @Test
     void offsetsBeyondTheFileAreRejected(@TempDir Path dir) throws IOException {
         String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1000000000],\"data_offsets\":[0,4000000000]},"
                 + "\"__metadata__\":{\"format\":\"" + Checkpoint.FORMAT + "\"}}";
@@ -155,6 +169,60 @@ class CheckpointTest {
         SafeTensors.write(file, Map.of("w", NdArray.ofFloats(new float[] {1, 2}, 2)), Map.of());
         MalformedFileException e = assertThrows(MalformedFileException.class, () -> Checkpoint.read(file));
         assertTrue(e.getMessage().contains("not a Faltung checkpoint"), e.getMessage());
+    }
+
+    /** {@code file} rewritten with metadata entry {@code key} set to {@code value} (weights unchanged). */
+    private static Path withMetadata(Path file, String key, String value) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        meta.put(key, value);
+        Path out = file.resolveSibling(key + ".safetensors");
+        SafeTensors.write(out, c.tensors(), meta);
+        return out;
+    }
+
+    @Test
+    void malformedMetadataIsRejectedNamingTheFileAndTheEntry(@TempDir Path dir) throws IOException {
+        Path file = saved(dir, TrainingFixtures.model(1));
+        String[][] cases = {
+            {"input_shape", "[\"a\", 28, 28]", "'input_shape' [a, 28, 28] needs positive integers"},
+            {"input_shape", "[1, 1000000000000, 28]", "needs positive integers"},
+            {"input_shape", "[1, 0, 28]", "needs positive integers"},
+            {"input_shape", "[28, 28]", "must be [C, H, W]"},
+            {"input_shape", "[1, 100000, 100000]", "more than 16777216 elements per image"},
+            {"input_shape", "[3, 28, 28]", "'normalisation' has 1 means and 1 stds for 3 input channels"},
+            {"classes", "ten", "'classes' is not an integer: 'ten'"},
+            {"class_names", "[1, 2]", "'class_names' holds 1, not a string"},
+            {"normalisation", "{\"mean\": [0.5], \"std\": [1e-45]}", "must be positive and finite"},
+            {"normalisation", "{\"mean\": [\"x\"], \"std\": [1]}", "needs finite numbers"},
+            {"epoch", "-1", "'epoch' is negative"},
+            {"epoch", "3", "'epoch' is 3 but 'history' has 2 epochs"},
+            {"best_epoch", "9", "'best_epoch' 9"},
+            {"step", "99999999999999999999", "'step' is not an integer"},
+            {"history", "[{\"epoch\": 1}, {}]", "lack a positive integer 'epoch'"},
+        };
+        for (String[] c : cases) {
+            Path bad = withMetadata(file, c[0], c[1]);
+            MalformedFileException e = assertThrows(MalformedFileException.class, () -> Checkpoint.read(bad), c[1]);
+            assertTrue(e.getMessage().contains(bad.getFileName().toString()) && e.getMessage().contains(c[2]),
+                    c[0] + "=" + c[1] + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void weightsThatAreNotFiniteAreRefused(@TempDir Path dir) throws IOException {
+        Path file = saved(dir, TrainingFixtures.model(1));
+        SafeTensors.Contents c = SafeTensors.read(file);
+        Map<String, NdArray> tensors = new java.util.LinkedHashMap<>(c.tensors());
+        float[] bias = tensors.get("5.bias").toFloats();
+        bias[3] = Float.POSITIVE_INFINITY;
+        tensors.put("5.bias", NdArray.ofFloats(bias, bias.length));
+        Path bad = dir.resolve("inf.safetensors");
+        SafeTensors.write(bad, tensors, c.metadata());
+        Checkpoint read = Checkpoint.read(bad);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read.loadInto(TrainingFixtures.model(2)));
+        assertEquals("checkpoint tensor '5.bias' holds Infinity at element 3; its weights are not usable", e.getMessage());
     }
 
     @Test
