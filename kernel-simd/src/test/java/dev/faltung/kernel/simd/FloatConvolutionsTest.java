@@ -44,6 +44,23 @@ class FloatConvolutionsTest {
         new ConvGeometry(2, 8, 11, 13, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 2),
     };
 
+    /**
+     * Batches of 16 images or more, where DIRECT may put the images in the lanes: partial last
+     * groups of images, both channel blocks (4 and 2, K = 1 with an empty channel), strides,
+     * dilations (the sliding tiles need neither horizontally), groups, asymmetric padding, rows
+     * wider than a vector and narrower than a tile.
+     */
+    private static final ConvGeometry[] BATCHES = {
+        new ConvGeometry(17, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        new ConvGeometry(33, 3, 9, 11, 6, 3, 3, 1, 1, 1, 0, 2, 1, 1, 1, 1),
+        new ConvGeometry(16, 4, 12, 13, 6, 3, 2, 2, 1, 1, 2, 0, 1, 2, 1, 2),
+        new ConvGeometry(20, 2, 11, 10, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(16, 3, 10, 12, 8, 3, 3, 1, 1, 2, 2, 2, 2, 1, 2, 1),
+        new ConvGeometry(18, 2, 8, 8, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(16, 1, 20, 37, 4, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1),
+        new ConvGeometry(31, 5, 5, 5, 12, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+    };
+
     private static final ConvAlgorithm[] SPECIALISED = {
         ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT, ConvAlgorithm.WINOGRAD};
 
@@ -116,11 +133,57 @@ class FloatConvolutionsTest {
     }
 
     @Test
-    void directPutsChannelsInTheLanesWhereRowsWouldWasteThem() {
-        assertTrue(FloatConvolutions.channelLanesForward(GEOMETRIES[10]), "32 channels, 14-wide rows");
-        assertTrue(FloatConvolutions.channelLanesForward(GEOMETRIES[12]), "64 channels, 12-wide rows");
-        assertTrue(FloatConvolutions.channelLanesForward(GEOMETRIES[13]), "stride 2");
-        assertEquals(false, FloatConvolutions.channelLanesForward(GEOMETRIES[4]), "7 channels from 1: rows fill the lanes");
+    void imagesInTheLanesMatchTheFloat64ReferenceWithinTheirBound() {
+        Random rnd = new Random(12);
+        for (int gi = 0; gi < BATCHES.length; gi++) {
+            ConvGeometry g = BATCHES[gi];
+            float[] x = Check.randomFloats(rnd, g.inputSize(), -1, 1);
+            float[] w = Check.randomFloats(rnd, g.weightSize(), -1, 1);
+            float[] bias = gi % 2 == 0 ? null : Check.randomFloats(rnd, g.k(), -1, 1);
+            float[] dy = Check.randomFloats(rnd, g.outputSize(), -1, 1);
+            List<float[][]> perThreads = new ArrayList<>();
+            for (int threads : new int[] {1, 3}) {
+                WorkerPool pool = WorkerPool.of(threads);
+                FloatBatchLaneConvolution conv = new FloatBatchLaneConvolution(pool,
+                        new FloatLoweredConvolution(pool, new FloatGemm(pool), FloatLoweredConvolution.COLS_BUDGET));
+                float[] y = new float[g.outputSize()], dx = new float[g.inputSize()];
+                float[] dw = new float[g.weightSize()], db = bias == null ? null : new float[g.k()];
+                java.util.Arrays.fill(y, Float.NaN);
+                java.util.Arrays.fill(dx, Float.NaN);
+                java.util.Arrays.fill(dw, Float.NaN);
+                String tag = "images in lanes, threads=" + threads + " " + g;
+                assertTrue(FloatBatchLaneConvolution.applies(g), tag);
+                conv.forward(g, x, w, bias, y);
+                check(forwardCase(tag, ConvAlgorithm.DIRECT, g, x, w, bias, y));
+                if (FloatBatchLaneConvolution.appliesBackwardData(g)) {
+                    conv.backwardData(g, dy, w, dx);
+                    check(backwardDataCase(tag, ConvAlgorithm.DIRECT, g, dy, w, dx));
+                }
+                conv.backwardFilter(g, x, dy, dw, db);
+                for (Case c : backwardFilterCases(tag, ConvAlgorithm.DIRECT, g, x, dy, dw, db)) check(c);
+                perThreads.add(new float[][] {y, dx, dw, db == null ? new float[0] : db});
+            }
+            for (int i = 0; i < 4; i++) {
+                Check.identical("images in lanes, output " + i + " for 1 vs 3 threads, " + g,
+                        perThreads.get(0)[i], perThreads.get(1)[i]);
+            }
+        }
+    }
+
+    @Test
+    void directPutsInTheLanesWhatFillsThem() {
+        assertEquals(FloatConvolutions.Layout.CHANNELS, FloatConvolutions.forwardLayout(GEOMETRIES[10]),
+                "32 channels, 14-wide rows");
+        assertEquals(FloatConvolutions.Layout.CHANNELS, FloatConvolutions.forwardLayout(GEOMETRIES[12]),
+                "64 channels, 12-wide rows");
+        assertEquals(FloatConvolutions.Layout.CHANNELS, FloatConvolutions.forwardLayout(GEOMETRIES[13]), "stride 2");
+        assertEquals(FloatConvolutions.Layout.ROWS, FloatConvolutions.forwardLayout(GEOMETRIES[4]),
+                "7 channels from 1: rows fill the lanes");
+        ConvGeometry lenetConv2 = new ConvGeometry(64, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        assertEquals(FloatConvolutions.Layout.IMAGES, FloatConvolutions.forwardLayout(lenetConv2),
+                "6 to 16 channels on 10-wide rows, a batch of 64");
+        assertEquals(FloatConvolutions.Layout.ROWS, FloatConvolutions.forwardLayout(
+                new ConvGeometry(1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)), "the same layer for one image");
     }
 
     @Test
