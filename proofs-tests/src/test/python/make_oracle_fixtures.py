@@ -398,6 +398,25 @@ def activation_cases():
          lambda t: t["input"] * t["mask"] * (1.0 / (1.0 - 0.5)), grad_names=("input",))
 
 
+# ---- found by fuzz_oracle.py ---------------------------------------------------------------
+
+def ceil_mode_window_beyond_input_cases():
+    # In ceil mode torch keeps a window longer than the padded input by less than the stride and
+    # pools over the part inside (an input of 1 with a 3-wide window and stride 3: one output).
+    case("max_pool2d_ceil_mode_window_beyond_input", "max_pool2d", {"input": rand((1, 2, 1, 2), np.float64)},
+         ["--kernel", "3,4", "--stride", "3", "--padding", "1,0", "--ceil-mode"],
+         lambda t: F.max_pool2d(t["input"], (3, 4), 3, (1, 0), ceil_mode=True))
+    for include in (True, False):
+        tag = "include" if include else "exclude_f32"
+        dt = np.float64 if include else np.float32
+        case("avg_pool2d_ceil_mode_window_beyond_input_" + tag, "avg_pool2d", {"input": rand((2, 1, 2, 9), dt)},
+             ["--kernel", "4", "--ceil-mode"] + ([] if include else ["--count-include-pad=false"]),
+             lambda t, inc=include: F.avg_pool2d(t["input"], 4, ceil_mode=True, count_include_pad=inc))
+    case("lp_pool2d_ceil_mode_window_beyond_input", "lp_pool2d", {"input": rand((1, 2, 1, 5), np.float64, 0.1, 1)},
+         ["--p", "2", "--kernel", "3,1", "--stride", "3,2", "--ceil-mode"],
+         lambda t: F.lp_pool2d(t["input"], 2, (3, 1), (3, 2), ceil_mode=True))
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -413,6 +432,8 @@ def main():
     loss_cases()
     activation_cases()
     conv_transpose_output_padding_beyond_stride_cases()
+    # New cases go last, so the random draws of the cases above (and their files) stay the same.
+    ceil_mode_window_beyond_input_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")

@@ -14,7 +14,8 @@ final class PoolingOps {
     private static final Flag STRIDE = Flag.value("stride", "SH,SW or S (default: the kernel size)");
     private static final Flag PADDING = Flag.value("padding", "PH,PW or P, at most half the kernel (default 0)");
     private static final Flag CEIL = Flag.bool("ceil-mode",
-            "round the output size up; a last window must start inside the input or the left padding");
+            "round the output size up; a last window must start inside the input or the left padding, "
+                    + "and may reach past the padded input by less than the stride");
 
     static List<OracleOp> ops() {
         return List.of(
