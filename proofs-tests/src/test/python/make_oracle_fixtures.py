@@ -417,6 +417,18 @@ def ceil_mode_window_beyond_input_cases():
          lambda t: F.lp_pool2d(t["input"], 2, (3, 1), (3, 2), ceil_mode=True))
 
 
+def lp_pool_zero_window_cases():
+    # After a ReLU whole windows are 0: torch's sign(s)*relu(|s|) gives them gradient 0, where
+    # the bare power s^(1/p) would give infinity times 0.
+    for p, tag in ((2, "p2"), (1, "p1_f32"), (3, "p3")):
+        dt = np.float32 if tag.endswith("f32") else np.float64
+        x = np.maximum(rand((1, 2, 4, 6), dt), 0).astype(dt)
+        x[0, 0, 0:2, 0:2] = 0
+        x[0, 1, 2:4, 2:6] = 0
+        case("lp_pool2d_zero_windows_" + tag, "lp_pool2d", {"input": x}, ["--p", str(p), "--kernel", "2"],
+             lambda t, p=p: F.lp_pool2d(t["input"], p, 2))
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -434,6 +446,7 @@ def main():
     conv_transpose_output_padding_beyond_stride_cases()
     # New cases go last, so the random draws of the cases above (and their files) stay the same.
     ceil_mode_window_beyond_input_cases()
+    lp_pool_zero_window_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")

@@ -65,10 +65,15 @@ final class PoolingOps {
         }
         int[][] g = geometry(in);
         Tensor x = in.input();
-        // torch: (sign(s)·relu(|s|))·KH·KW)^(1/p) with s = avg_pool2d(x^p); sign·relu·abs is the
-        // identity in value and in gradient (away from 0), so it is left out.
+        // torch: (sign(s)·relu(|s|)·KH·KW)^(1/p) with s = avg_pool2d(x^p). sign·relu·abs is the
+        // identity in value and, away from s = 0, in gradient; at s = 0 (a window of zeros, as
+        // after a ReLU) relu's derivative 0 stops the infinite one of ^(1/p), so torch's
+        // gradient there is 0, where the bare power would give infinity times 0, NaN.
         Tensor sum = Pooling.avgPool2d(x.pow(p), g[0], g[1], new int[] {0, 0}, in.flag("ceil-mode"), true)
                 .mul((double) g[0][0] * g[0][1]);
-        return Forward.of(sum.pow(1.0 / p));
+        Tensor zero = sum.detach().eq(Tensor.scalar(0.0, sum.dtype())); // 1 where a window sums to 0
+        // Raise 1 instead of 0 there, so the power's derivative is finite, then mask value and
+        // gradient with 1 - zero.
+        return Forward.of(sum.add(zero).pow(1.0 / p).mul(zero.neg().add(1.0)));
     }
 }
