@@ -429,6 +429,14 @@ def lp_pool_zero_window_cases():
              lambda t, p=p: F.lp_pool2d(t["input"], p, 2))
 
 
+def zero_dim_softmax_cases():
+    # torch takes a 0-d tensor as one element along dim 0 or -1.
+    case("softmax_0d", "softmax", {"input": np.array(0.7, dtype=np.float64)}, ["--dim", "0"],
+         lambda t: F.softmax(t["input"], dim=0))
+    case("log_softmax_0d_dim_minus1_f32", "log_softmax", {"input": np.array(-1.3, dtype=np.float32)}, ["--dim", "-1"],
+         lambda t: F.log_softmax(t["input"], dim=-1))
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -447,6 +455,7 @@ def main():
     # New cases go last, so the random draws of the cases above (and their files) stay the same.
     ceil_mode_window_beyond_input_cases()
     lp_pool_zero_window_cases()
+    zero_dim_softmax_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")
