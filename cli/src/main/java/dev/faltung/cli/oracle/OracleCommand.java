@@ -21,8 +21,8 @@ import java.util.Set;
  * runs one op with the semantics of {@code torch.nn.functional} (or {@code scipy.signal}) and
  * writes its output and, given {@code --grad-output}, its vector-Jacobian products as {@code .npy}
  * files. Every problem with the request (unknown op or option, missing or malformed file, wrong
- * dtype or shape) exits with 2 and one line naming it; nothing is written unless everything was
- * computed.
+ * dtype or shape, a parameter that is not a finite number) exits with 2 and one line naming it;
+ * nothing is written unless everything was computed.
  */
 public final class OracleCommand implements Command {
 
@@ -57,7 +57,8 @@ public final class OracleCommand implements Command {
                 .append("  and grad_bias.npy when --weight and --bias were given. Files are written only after\n")
                 .append("  everything was computed, each atomically; on any failure none are left behind.\n")
                 .append("  Exit status: 0 done; 2 a bad request (unknown op or option, missing or malformed file,\n")
-                .append("  wrong dtype or shape), reported in one line; 1 any other failure.\n");
+                .append("  wrong dtype or shape, a parameter that is not a finite number), reported in one line;\n")
+                .append("  1 any other failure.\n");
         s.append("options of every op:\n");
         appendFlags(s, COMMON, "  ");
         s.append("ops (defaults are torch's; a bare flag is true):\n");

@@ -60,8 +60,8 @@ final class PoolingOps {
 
     private static Forward lpPool2d(OpInputs in) {
         double p = in.requiredNumber("p");
-        if (p == 0 || !Double.isFinite(p)) {
-            throw new IllegalArgumentException("lp_pool2d: --p must be finite and non-zero, got " + p);
+        if (p == 0) {
+            throw new IllegalArgumentException("lp_pool2d: --p must be non-zero, got " + p);
         }
         int[][] g = geometry(in);
         Tensor x = in.input();

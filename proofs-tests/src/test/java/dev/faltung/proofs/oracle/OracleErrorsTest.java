@@ -157,6 +157,16 @@ class OracleErrorsTest {
     }
 
     @Test
+    void nonFiniteParameters() throws IOException {
+        // Java's parser reads NaN, Infinity and 1e999 (which overflows to Infinity); torch would
+        // carry any of them into a result of NaNs.
+        for (String v : List.of("NaN", "Infinity", "-Infinity", "1e999")) {
+            rejected(List.of("leaky_relu", "--input", x.toString(), "--slope", v), "--slope", v, "finite");
+        }
+        rejected(List.of("batch_norm", "--input", x.toString(), "--training", "--eps", "NaN"), "--eps", "finite");
+    }
+
+    @Test
     void unknownAlgorithm() throws IOException {
         rejected(conv("--algo", "magic"), "magic");
     }
