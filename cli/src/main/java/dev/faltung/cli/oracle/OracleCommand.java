@@ -7,7 +7,9 @@ import dev.faltung.cli.Command;
 import dev.faltung.cli.UsageException;
 import dev.faltung.kernel.Backend;
 import dev.faltung.kernel.Backends;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -104,12 +106,21 @@ public final class OracleCommand implements Command {
             OracleOp op = op(argv);
             Args args = parse(op, argv.subList(1, argv.size()));
             Path dir = Path.of(args.require("out"));
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new UsageException("--out " + dir + " exists and is not a directory");
+            }
             Backend backend = backend(args.get("backend", "reference"));
             Map<String, Tensor> results;
             try (Compute ignored = Compute.use(backend)) {
                 results = compute(op, args);
             }
-            ResultWriter.writeAll(dir, results);
+            try {
+                ResultWriter.writeAll(dir, results);
+            } catch (IOException e) {
+                // The file system's exceptions name only a path ("/proc/x"); say what failed.
+                throw new IOException("could not write the results into " + dir + ": "
+                        + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+            }
             return 0;
         } catch (UsageException | IllegalArgumentException | UnsupportedOperationException e) {
             // IllegalArgumentException: the engine's shape and parameter checks, which name the op;

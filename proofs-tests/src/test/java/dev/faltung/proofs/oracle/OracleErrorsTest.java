@@ -187,6 +187,15 @@ class OracleErrorsTest {
     }
 
     @Test
+    void anOutputPathThatIsAFile() throws IOException {
+        List<String> argv = List.of("oracle", "tanh", "--input", b.toString(), "--out", x.toString());
+        OracleRun run = OracleRun.of(argv);
+        assertEquals(2, run.exitCode(), () -> run.describe(argv));
+        assertEquals(1, run.errLines().size(), () -> "exactly one line: " + run.describe(argv));
+        assertTrue(run.err().contains("--out " + x + " exists and is not a directory"), () -> run.describe(argv));
+    }
+
+    @Test
     void aMissingOutputDirectoryIsCreated() throws IOException {
         Path nested = temp.resolve("a/b");
         List<String> argv = List.of("oracle", "tanh", "--input", b.toString(), "--out", nested.toString());
@@ -204,6 +213,7 @@ class OracleErrorsTest {
                 "--out", out.toString());
         OracleRun run = OracleRun.of(argv);
         assertEquals(1, run.exitCode(), () -> run.describe(argv));
+        assertTrue(run.err().contains("could not write the results into " + out), () -> run.describe(argv));
         try (Stream<Path> left = Files.list(out)) {
             assertEquals(List.of(out.resolve("grad_input.npy")), left.toList(), () -> run.describe(argv));
         }
