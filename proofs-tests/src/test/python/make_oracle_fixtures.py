@@ -437,6 +437,18 @@ def zero_dim_softmax_cases():
          lambda t: F.log_softmax(t["input"], dim=-1))
 
 
+def conv_transpose_all_output_padding_cases():
+    # One input row at -1 (padding 1) reaches no output row; the one row there is output padding
+    # (2 < stride 3): the output is the bias, and the gradients of input and weight are zero.
+    case("conv_transpose2d_output_all_output_padding", "conv_transpose2d",
+         {"input": rand((1, 2, 1, 2), np.float64), "weight": rand((2, 1, 1, 1), np.float64),
+          "bias": rand((1,), np.float64)},
+         ["--stride", "3,2", "--padding", "1", "--output-padding", "2,1"],
+         lambda t: F.conv_transpose2d(t["input"], t["weight"], t["bias"], stride=(3, 2), padding=1,
+                                      output_padding=(2, 1)),
+         algos=conv_algos((1, 1), (3, 2)))
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -456,6 +468,7 @@ def main():
     ceil_mode_window_beyond_input_cases()
     lp_pool_zero_window_cases()
     zero_dim_softmax_cases()
+    conv_transpose_all_output_padding_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")
