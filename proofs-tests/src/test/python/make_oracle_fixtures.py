@@ -449,6 +449,19 @@ def conv_transpose_all_output_padding_cases():
          algos=conv_algos((1, 1), (3, 2)))
 
 
+def confident_large_logits_cases():
+    # Logits near 1e6 in float32 (ulp 0.0625) with winners 4 to 6 ahead: the losses (~0.01) are
+    # below the logits' ulp, so log_softmax must subtract the maximum before adding log-sum-exp,
+    # as torch does, or lose them. Expected values in float64, rounded once.
+    logits = (1e6 + np.array([[0, -4, -5.5, -7, -4.75], [-6, -5, 0, -4.5, -8], [0, -5.25, -6, -4, -9]])).astype(
+        np.float32)
+    case("cross_entropy_confident_large_logits_f32", "cross_entropy",
+         {"input": logits, "target": np.array([0, 2, 0], dtype=np.int64)}, [],
+         lambda t: F.cross_entropy(t["input"].double(), t["target"]).float(), grad_names=("input",))
+    case("log_softmax_confident_large_logits_f32", "log_softmax", {"input": logits}, ["--dim", "1"],
+         lambda t: F.log_softmax(t["input"].double(), dim=1).float())
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -469,6 +482,7 @@ def main():
     lp_pool_zero_window_cases()
     zero_dim_softmax_cases()
     conv_transpose_all_output_padding_cases()
+    confident_large_logits_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")
