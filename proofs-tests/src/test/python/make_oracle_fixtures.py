@@ -462,6 +462,15 @@ def confident_large_logits_cases():
          lambda t: F.log_softmax(t["input"].double(), dim=1).float())
 
 
+def elu_infinite_input_cases():
+    # elu at +inf: value +inf and gradient 1; at -inf: -alpha and gradient 0.
+    x = np.array([[np.inf, -np.inf, 0.5], [-1.5, 0.0, 2.0]], dtype=np.float64)
+    case("elu_infinite_inputs", "elu", {"input": x}, ["--alpha", "0.8"], lambda t: F.elu(t["input"], alpha=0.8))
+    # A negative alpha makes elu positive below 0: its gradient there is alpha·e^x, not from the sign of y.
+    case("elu_negative_alpha_infinite_inputs", "elu", {"input": x}, ["--alpha", "-0.5"],
+         lambda t: F.elu(t["input"], alpha=-0.5))
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -483,6 +492,7 @@ def main():
     zero_dim_softmax_cases()
     conv_transpose_all_output_padding_cases()
     confident_large_logits_cases()
+    elu_infinite_input_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")

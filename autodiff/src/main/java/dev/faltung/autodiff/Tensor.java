@@ -478,7 +478,10 @@ public final class Tensor {
         Tensor y = unary(UnaryOp.ELU, alpha);
         return record("elu", y, g -> {
             Tensor positive = this.unary(UnaryOp.GREATER_SCALAR, 0);
-            Tensor negativeSlope = y.add(alpha).mul(positive.neg().add(1.0)); // α·e^x = y + α where x ≤ 0
+            // α·e^x where x ≤ 0, from min(x, 0) so that it stays finite where x > 0: masking α·e^x
+            // (or y + α) there by a multiplication with 0 gave ∞·0 = NaN at x = +∞, where torch's
+            // gradient is 1.
+            Tensor negativeSlope = this.unary(UnaryOp.MIN_SCALAR, 0).exp().mul(alpha).mul(positive.neg().add(1.0));
             return new Tensor[] {g.mul(positive.add(negativeSlope))};
         }, this);
     }
