@@ -471,6 +471,16 @@ def elu_infinite_input_cases():
          lambda t: F.elu(t["input"], alpha=-0.5))
 
 
+def masked_logits_cases():
+    # A logit of -inf masks its class. Without smoothing only the targets' log-probabilities
+    # count, so the loss stays finite; with smoothing every class counts and the loss is inf.
+    x = rand((3, 4), np.float64, -3, 3)
+    x[0, 1] = x[1, 3] = x[2, 0] = x[2, 1] = -np.inf
+    ce_case("cross_entropy_masked_logits", x, np.array([0, 2, 3], dtype=np.int64), [])
+    ce_case("cross_entropy_masked_logits_label_smoothing", x.copy(), np.array([0, 2, 3], dtype=np.int64),
+            ["--label-smoothing", "0.1"], smoothing=0.1)
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -493,6 +503,7 @@ def main():
     conv_transpose_all_output_padding_cases()
     confident_large_logits_cases()
     elu_infinite_input_cases()
+    masked_logits_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")
