@@ -525,7 +525,9 @@ def gen_cross_entropy(d):
         smoothing = d.pick(0.1, 0.25, 1.0, 0.0, 0.5)
         params += ["--label-smoothing", repr(smoothing)]
     logits = d.array((n, c), dt, *d.pick((-3, 3), (-30, 30), (500, 600)))
-    if c > 1 and d.chance(0.15):
+    weighted = d.chance(0.3)
+    # (with class weights torch multiplies a weight of 0 by a masked -inf: NaN, a quirk)
+    if c > 1 and not weighted and d.chance(0.15):
         # masked classes: a logit of -inf (now and then the target's own: an infinite loss). Not
         # a whole row, whose log_softmax is NaN, nor a target under full smoothing, where torch
         # computes 0·inf = NaN: degenerate quirks nobody would compare.
@@ -535,19 +537,31 @@ def gen_cross_entropy(d):
         m[m.all(axis=1), 0] = False
         logits[m] = -np.inf
     arrays = {"input": logits, "target": target}
+    weight = None
+    if weighted:
+        # class weights, now and then a 0 (or, rarely, the wrong length)
+        weight = d.array((c if d.chance(0.95) else c + 1,), dt, 0.0, 2.0)
+        weight[d.rng.random(weight.shape) < 0.2] = 0.0
+        arrays["weight"] = weight
     case = Case("cross_entropy", arrays, params)
+    mix_dtypes(case, d)
+    weight = case.arrays.get("weight")
     given = d.chance(0.5)
 
-    def forward(t):
-        return F.cross_entropy(t["input"], t["target"].long(), ignore_index=ignore, label_smoothing=smoothing)
+    def forward(t, weight=None):
+        return F.cross_entropy(t["input"], t["target"].long(), weight=weight, ignore_index=ignore,
+                               label_smoothing=smoothing)
     try:
         ts = tensors(case, ("input",))
-        y = forward(ts)
+        y = forward(ts, ts.get("weight"))
     except (RuntimeError, IndexError) as e:
         case.refused = str(e).splitlines()[0]
         return case
     if np.all(target == ignore):
         case.refused = "documented difference: every target is the ignore index (torch returns nan)"
+        return case
+    if weight is not None and weight[target[target != ignore]].sum() == 0:
+        case.refused = "documented difference: the counted targets' weights are all 0 (torch returns nan)"
         return case
     gy = np.array(d.pick(1.0, 2.5, -0.5), dtype=dt) if given else np.array(1.0, dtype=dt)
     if given:
@@ -562,7 +576,9 @@ def gen_cross_entropy(d):
     case.scale_floor["output"] = 1e-6 if dt == np.float64 else 5e-3
     if dt == np.float32:
         x64 = torch.from_numpy(arrays["input"].astype(np.float64)).requires_grad_(True)
-        y64 = F.cross_entropy(x64, torch.from_numpy(target).long(), ignore_index=ignore, label_smoothing=smoothing)
+        w64 = None if weight is None else torch.from_numpy(weight.astype(np.float64))
+        y64 = F.cross_entropy(x64, torch.from_numpy(target).long(), weight=w64, ignore_index=ignore,
+                              label_smoothing=smoothing)
         y64.backward(torch.tensor(float(gy), dtype=torch.float64))
         case.exact = {"output": y64.detach().numpy().astype(dt), "grad_input": x64.grad.numpy().astype(dt)}
     return case

@@ -481,6 +481,18 @@ def masked_logits_cases():
             ["--label-smoothing", "0.1"], smoothing=0.1)
 
 
+def class_weight_cases():
+    # torch's weight: the mean divides by the sum of the counted targets' weights, and the
+    # smoothing term weighs each class too; a target whose weight is 0 still counts there.
+    for dt, tag in ((np.float64, "f64"), (np.float32, "f32")):
+        w = np.array([0.5, 2.0, 0.0, 1.25], dtype=dt)
+        target = np.array([1, 2, -100, 3, 0, 1], dtype=np.int64)
+        case("cross_entropy_class_weights_smoothing_ignore_" + tag, "cross_entropy",
+             {"input": rand((6, 4), dt, -3, 3), "target": target, "weight": w}, ["--label-smoothing", "0.15"],
+             lambda t: F.cross_entropy(t["input"], t["target"], weight=t["weight"], label_smoothing=0.15),
+             grad_names=("input",))
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -504,6 +516,7 @@ def main():
     confident_large_logits_cases()
     elu_infinite_input_cases()
     masked_logits_cases()
+    class_weight_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")

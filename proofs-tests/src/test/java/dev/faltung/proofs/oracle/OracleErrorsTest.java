@@ -108,6 +108,19 @@ class OracleErrorsTest {
     }
 
     @Test
+    void classWeightsOfTheWrongLengthOrAllZeroOnTheTargets() throws IOException {
+        Path logits = write("logits.npy", NdArray.ofDoubles(values(6), 2, 3));
+        Path target = write("target.npy", NdArray.ofLongs(new long[] {0, 2}, 2));
+        Path two = write("two.npy", NdArray.ofDoubles(new double[] {1, 1}, 2));
+        rejected(List.of("cross_entropy", "--input", logits.toString(), "--target", target.toString(),
+                "--weight", two.toString()), "--weight", "[2]", "[3]");
+        // torch divides by the targets' total weight, 0 here, and returns nan
+        Path zeroOnTargets = write("w0.npy", NdArray.ofDoubles(new double[] {0, 1, 0}, 3));
+        rejected(List.of("cross_entropy", "--input", logits.toString(), "--target", target.toString(),
+                "--weight", zeroOnTargets.toString()), "--weight", "0");
+    }
+
+    @Test
     void channelMismatchNamesBothShapes() throws IOException {
         Path w2 = write("w2.npy", NdArray.ofDoubles(values(4 * 2 * 3 * 3), 4, 2, 3, 3));
         rejected(List.of("conv2d", "--input", x.toString(), "--weight", w2.toString()),
