@@ -17,7 +17,8 @@ and, with a random --grad-output, the gradients, and runs the oracle on the same
 - otherwise it must exit 0 and write exactly the documented files, each in the dtype of --input,
   within 1e-9 (float64) or 1e-4 (float32) of the largest magnitude of the reference array;
 - convolutions run once per --algo (winograd may refuse, naming itself, off 3x3/stride 1/
-  dilation 1) and every case once more with --backend simd, all within the same tolerance.
+  dilation 1) and every case once more with --backend simd (--backends simd,opencl for more),
+  all within the same tolerance.
 
 A separate batch of malformed requests (unknown op or flag, missing file, wrong dtype, wrong
 shape, non-finite or negative parameters...) must each be refused the same way.
@@ -1029,6 +1030,7 @@ def main():
     ap.add_argument("--cli", action="store_true", help="one ./faltung process per request (slow)")
     ap.add_argument("--no-variants", action="store_true", help="skip the other --algo and --backend simd runs")
     ap.add_argument("--no-bad", action="store_true", help="skip the malformed requests")
+    ap.add_argument("--backends", default="simd", help="comma-separated backends to run every case on too")
     ap.add_argument("--keep", default="/tmp/fuzz_oracle", help="where failing cases are kept")
     args = ap.parse_args()
     seed = args.seed if args.seed is not None else int(time.time()) % 100000
@@ -1065,7 +1067,7 @@ def main():
             if not args.no_variants and case.refused is None:
                 if case.algos:
                     variants += [["--algo", a] for a in ALGOS if a != "direct"]
-                variants.append(["--backend", "simd"])
+                variants += [["--backend", b] for b in args.backends.split(",") if b]
             gradient_floors(case)
             argv, problems, d = run_case(oracle, case, work, variants, draw)
             if problems:
