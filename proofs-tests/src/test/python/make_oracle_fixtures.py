@@ -398,6 +398,101 @@ def activation_cases():
          lambda t: t["input"] * t["mask"] * (1.0 / (1.0 - 0.5)), grad_names=("input",))
 
 
+# ---- found by fuzz_oracle.py ---------------------------------------------------------------
+
+def ceil_mode_window_beyond_input_cases():
+    # In ceil mode torch keeps a window longer than the padded input by less than the stride and
+    # pools over the part inside (an input of 1 with a 3-wide window and stride 3: one output).
+    case("max_pool2d_ceil_mode_window_beyond_input", "max_pool2d", {"input": rand((1, 2, 1, 2), np.float64)},
+         ["--kernel", "3,4", "--stride", "3", "--padding", "1,0", "--ceil-mode"],
+         lambda t: F.max_pool2d(t["input"], (3, 4), 3, (1, 0), ceil_mode=True))
+    for include in (True, False):
+        tag = "include" if include else "exclude_f32"
+        dt = np.float64 if include else np.float32
+        case("avg_pool2d_ceil_mode_window_beyond_input_" + tag, "avg_pool2d", {"input": rand((2, 1, 2, 9), dt)},
+             ["--kernel", "4", "--ceil-mode"] + ([] if include else ["--count-include-pad=false"]),
+             lambda t, inc=include: F.avg_pool2d(t["input"], 4, ceil_mode=True, count_include_pad=inc))
+    case("lp_pool2d_ceil_mode_window_beyond_input", "lp_pool2d", {"input": rand((1, 2, 1, 5), np.float64, 0.1, 1)},
+         ["--p", "2", "--kernel", "3,1", "--stride", "3,2", "--ceil-mode"],
+         lambda t: F.lp_pool2d(t["input"], 2, (3, 1), (3, 2), ceil_mode=True))
+
+
+def lp_pool_zero_window_cases():
+    # After a ReLU whole windows are 0: torch's sign(s)*relu(|s|) gives them gradient 0, where
+    # the bare power s^(1/p) would give infinity times 0.
+    for p, tag in ((2, "p2"), (1, "p1_f32"), (3, "p3")):
+        dt = np.float32 if tag.endswith("f32") else np.float64
+        x = np.maximum(rand((1, 2, 4, 6), dt), 0).astype(dt)
+        x[0, 0, 0:2, 0:2] = 0
+        x[0, 1, 2:4, 2:6] = 0
+        case("lp_pool2d_zero_windows_" + tag, "lp_pool2d", {"input": x}, ["--p", str(p), "--kernel", "2"],
+             lambda t, p=p: F.lp_pool2d(t["input"], p, 2))
+
+
+def zero_dim_softmax_cases():
+    # torch takes a 0-d tensor as one element along dim 0 or -1.
+    case("softmax_0d", "softmax", {"input": np.array(0.7, dtype=np.float64)}, ["--dim", "0"],
+         lambda t: F.softmax(t["input"], dim=0))
+    case("log_softmax_0d_dim_minus1_f32", "log_softmax", {"input": np.array(-1.3, dtype=np.float32)}, ["--dim", "-1"],
+         lambda t: F.log_softmax(t["input"], dim=-1))
+
+
+def conv_transpose_all_output_padding_cases():
+    # One input row at -1 (padding 1) reaches no output row; the one row there is output padding
+    # (2 < stride 3): the output is the bias, and the gradients of input and weight are zero.
+    case("conv_transpose2d_output_all_output_padding", "conv_transpose2d",
+         {"input": rand((1, 2, 1, 2), np.float64), "weight": rand((2, 1, 1, 1), np.float64),
+          "bias": rand((1,), np.float64)},
+         ["--stride", "3,2", "--padding", "1", "--output-padding", "2,1"],
+         lambda t: F.conv_transpose2d(t["input"], t["weight"], t["bias"], stride=(3, 2), padding=1,
+                                      output_padding=(2, 1)),
+         algos=conv_algos((1, 1), (3, 2)))
+
+
+def confident_large_logits_cases():
+    # Logits near 1e6 in float32 (ulp 0.0625) with winners 4 to 6 ahead: the losses (~0.01) are
+    # below the logits' ulp, so log_softmax must subtract the maximum before adding log-sum-exp,
+    # as torch does, or lose them. Expected values in float64, rounded once.
+    logits = (1e6 + np.array([[0, -4, -5.5, -7, -4.75], [-6, -5, 0, -4.5, -8], [0, -5.25, -6, -4, -9]])).astype(
+        np.float32)
+    case("cross_entropy_confident_large_logits_f32", "cross_entropy",
+         {"input": logits, "target": np.array([0, 2, 0], dtype=np.int64)}, [],
+         lambda t: F.cross_entropy(t["input"].double(), t["target"]).float(), grad_names=("input",))
+    case("log_softmax_confident_large_logits_f32", "log_softmax", {"input": logits}, ["--dim", "1"],
+         lambda t: F.log_softmax(t["input"].double(), dim=1).float())
+
+
+def elu_infinite_input_cases():
+    # elu at +inf: value +inf and gradient 1; at -inf: -alpha and gradient 0.
+    x = np.array([[np.inf, -np.inf, 0.5], [-1.5, 0.0, 2.0]], dtype=np.float64)
+    case("elu_infinite_inputs", "elu", {"input": x}, ["--alpha", "0.8"], lambda t: F.elu(t["input"], alpha=0.8))
+    # A negative alpha makes elu positive below 0: its gradient there is alpha·e^x, not from the sign of y.
+    case("elu_negative_alpha_infinite_inputs", "elu", {"input": x}, ["--alpha", "-0.5"],
+         lambda t: F.elu(t["input"], alpha=-0.5))
+
+
+def masked_logits_cases():
+    # A logit of -inf masks its class. Without smoothing only the targets' log-probabilities
+    # count, so the loss stays finite; with smoothing every class counts and the loss is inf.
+    x = rand((3, 4), np.float64, -3, 3)
+    x[0, 1] = x[1, 3] = x[2, 0] = x[2, 1] = -np.inf
+    ce_case("cross_entropy_masked_logits", x, np.array([0, 2, 3], dtype=np.int64), [])
+    ce_case("cross_entropy_masked_logits_label_smoothing", x.copy(), np.array([0, 2, 3], dtype=np.int64),
+            ["--label-smoothing", "0.1"], smoothing=0.1)
+
+
+def class_weight_cases():
+    # torch's weight: the mean divides by the sum of the counted targets' weights, and the
+    # smoothing term weighs each class too; a target whose weight is 0 still counts there.
+    for dt, tag in ((np.float64, "f64"), (np.float32, "f32")):
+        w = np.array([0.5, 2.0, 0.0, 1.25], dtype=dt)
+        target = np.array([1, 2, -100, 3, 0, 1], dtype=np.int64)
+        case("cross_entropy_class_weights_smoothing_ignore_" + tag, "cross_entropy",
+             {"input": rand((6, 4), dt, -3, 3), "target": target, "weight": w}, ["--label-smoothing", "0.15"],
+             lambda t: F.cross_entropy(t["input"], t["target"], weight=t["weight"], label_smoothing=0.15),
+             grad_names=("input",))
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -413,6 +508,15 @@ def main():
     loss_cases()
     activation_cases()
     conv_transpose_output_padding_beyond_stride_cases()
+    # New cases go last, so the random draws of the cases above (and their files) stay the same.
+    ceil_mode_window_beyond_input_cases()
+    lp_pool_zero_window_cases()
+    zero_dim_softmax_cases()
+    conv_transpose_all_output_padding_cases()
+    confident_large_logits_cases()
+    elu_infinite_input_cases()
+    masked_logits_cases()
+    class_weight_cases()
     with open(os.path.join(ROOT, "cases.txt"), "w") as f:
         for name, algos in CASES:
             f.write(name + "\t" + algos + "\n")

@@ -100,6 +100,20 @@ public final class Convolution {
         // zeros appended afterwards.
         int extraH = Math.max(outputPadding[0] - padding[0], 0);
         int extraW = Math.max(outputPadding[1] - padding[1], 0);
+        if (outH - extraH <= 0 || outW - extraW <= 0) {
+            // Every output row (or column) is output padding that no tap reaches, as when an input
+            // of one row with padding 1 and output padding 2 < stride 3 gives one output row:
+            // torch's output is the bias alone, and x and w get zero gradients. Output padding needs
+            // a stride or dilation above 1, which winograd refuses whether or not it has work to do.
+            if (algorithm == dev.faltung.kernel.conv.ConvAlgorithm.WINOGRAD) {
+                throw new UnsupportedOperationException("convTranspose2d with winograd: winograd needs stride 1 "
+                        + "and dilation 1, got stride " + Arrays.toString(stride) + " and dilation "
+                        + Arrays.toString(dilation));
+            }
+            Tensor y = Tensor.record("convTranspose2d", Tensor.empty(x.dtype(), new int[] {xs[0], cout, outH, outW}),
+                    gy -> new Tensor[] {Tensor.empty(x.dtype(), xs), Tensor.empty(w.dtype(), ws)}, x, w);
+            return bias == null ? y : y.add(bias.reshape(cout, 1, 1));
+        }
         ConvGeometry g = new ConvGeometry(xs[0], cout, outH - extraH, outW - extraW, xs[1], ws[2], ws[3],
                 stride[0], stride[1], padding[0], Math.max(padding[0] - outputPadding[0], 0),
                 padding[1], Math.max(padding[1] - outputPadding[1], 0), dilation[0], dilation[1], groups);

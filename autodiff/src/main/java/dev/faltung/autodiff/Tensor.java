@@ -478,7 +478,10 @@ public final class Tensor {
         Tensor y = unary(UnaryOp.ELU, alpha);
         return record("elu", y, g -> {
             Tensor positive = this.unary(UnaryOp.GREATER_SCALAR, 0);
-            Tensor negativeSlope = y.add(alpha).mul(positive.neg().add(1.0)); // α·e^x = y + α where x ≤ 0
+            // α·e^x where x ≤ 0, from min(x, 0) so that it stays finite where x > 0: masking α·e^x
+            // (or y + α) there by a multiplication with 0 gave ∞·0 = NaN at x = +∞, where torch's
+            // gradient is 1.
+            Tensor negativeSlope = this.unary(UnaryOp.MIN_SCALAR, 0).exp().mul(alpha).mul(positive.neg().add(1.0));
             return new Tensor[] {g.mul(positive.add(negativeSlope))};
         }, this);
     }
@@ -1134,11 +1137,27 @@ public final class Tensor {
                 q[i * c + j] = labelSmoothing / c * w + (j == t ? (1 - labelSmoothing) * w : 0.0);
             }
         }
+        int nonzero = 0;
         for (int i = 0; i < q.length; i++) {
             q[i] /= norm;
+            nonzero += q[i] != 0 ? 1 : 0;
         }
-        Tensor weights = of(q, n, c).to(dtype);
-        return logSoftmax(1).mul(weights).sum().neg();
+        Tensor logProbabilities = logSoftmax(1);
+        if (nonzero == q.length) {
+            return logProbabilities.mul(of(q, n, c).to(dtype)).sum().neg();
+        }
+        // Only the entries with a weight enter the sum (without smoothing, each row's target):
+        // a masked logit of -inf has log-probability -inf, and 0·(-inf) in a dense product
+        // would make the loss NaN where torch's, which picks the targets, is finite.
+        int[] at = new int[nonzero];
+        double[] weights = new double[nonzero];
+        for (int i = 0, j = 0; i < q.length; i++) {
+            if (q[i] != 0) {
+                at[j] = i;
+                weights[j++] = q[i];
+            }
+        }
+        return logProbabilities.reshape(n * c, 1).gatherRows(at).mul(of(weights, nonzero, 1).to(dtype)).sum().neg();
     }
 
     /** Mean squared error against {@code target} (same shape). */

@@ -25,10 +25,10 @@ final class ActivationOps {
                         in -> Forward.of(in.input().leakyRelu(in.number("slope", 0.01)))),
                 OracleOp.of("softmax", "--input X --dim D", "torch.nn.functional.softmax along D.",
                         List.of(Flag.value("dim", "D, the axis (required; negative counts from the end)")),
-                        in -> Forward.of(in.input().softmax(dim(in)))),
+                        in -> softmax(in, false)),
                 OracleOp.of("log_softmax", "--input X --dim D", "torch.nn.functional.log_softmax along D.",
                         List.of(Flag.value("dim", "D, the axis (required; negative counts from the end)")),
-                        in -> Forward.of(in.input().logSoftmax(dim(in)))),
+                        in -> softmax(in, true)),
                 OracleOp.of("dropout", "--input X --mask M --p P",
                         "Inverted dropout with a given keep-mask: x * M / (1-P) (torch's native_dropout with its "
                                 + "mask); P = 1 gives zeros.",
@@ -37,9 +37,16 @@ final class ActivationOps {
                         ActivationOps::dropout));
     }
 
-    private static int dim(OpInputs in) {
+    private static Forward softmax(OpInputs in, boolean log) {
         in.args().require("dim");
-        return in.integer("dim", 0);
+        int dim = in.integer("dim", 0);
+        Tensor x = in.input();
+        if (x.rank() == 0 && (dim == 0 || dim == -1)) {
+            // torch takes a 0-d tensor as one element along dim 0 (or -1): softmax 1, log_softmax 0.
+            Tensor one = x.reshape(1);
+            return Forward.of((log ? one.logSoftmax(0) : one.softmax(0)).reshape());
+        }
+        return Forward.of(log ? x.logSoftmax(dim) : x.softmax(dim));
     }
 
     private static Forward dropout(OpInputs in) {

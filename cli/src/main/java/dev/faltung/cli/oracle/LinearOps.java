@@ -17,11 +17,13 @@ final class LinearOps {
                         List.of(Flag.file("weight", "W [OUT, IN]"), Flag.file("bias", "B [OUT]")),
                         LinearOps::linear),
                 new OracleOp("cross_entropy",
-                        "--input LOGITS[N,C] --target T[N] [--label-smoothing S] [--ignore-index I]",
+                        "--input LOGITS[N,C] --target T[N] [--weight W[C]] [--label-smoothing S] [--ignore-index I]",
                         "torch.nn.functional.cross_entropy with mean reduction; output.npy is 0-dimensional. "
                                 + "grad_input.npy (d loss / d logits) is written even without --grad-output, as "
                                 + "if it were 1; a 0-dimensional --grad-output scales it.",
                         List.of(Flag.file("target", "class indices [N], int64 (or int32), in [0, C) or I"),
+                                Flag.file("weight", "class weights [C], torch's weight: the mean divides by the "
+                                        + "sum of the targets' weights (a constant: no grad_weight.npy)"),
                                 Flag.value("label-smoothing", "S in [0, 1] (default 0)"),
                                 Flag.value("ignore-index", "targets equal to I add nothing and are not counted "
                                         + "in the mean (default -100, as torch)")),
@@ -76,6 +78,19 @@ final class LinearOps {
                     + "; the mean over no samples is undefined (torch returns nan)");
         }
         int[] targets = kept.stream().mapToInt(i -> (int) t.values()[i]).toArray();
+        Tensor w = in.constant("weight");
+        in.requireShape("weight", w, new int[] {c}, "one per class of --input " + OpInputs.shape(x));
+        double[] classWeights = w == null ? null : w.toDoubleArray();
+        if (classWeights != null) {
+            double total = 0;
+            for (int target : targets) {
+                total += classWeights[target];
+            }
+            if (total == 0) {
+                throw new IllegalArgumentException("cross_entropy: the --weight of every counted target is 0; the "
+                        + "weighted mean over no weight is undefined (torch returns nan)");
+            }
+        }
         Tensor logits = x;
         if (kept.size() < n) {
             // Ignored rows leave the graph: the loss averages the kept rows only and their gradient is 0.
@@ -85,6 +100,6 @@ final class LinearOps {
             }
             logits = Tensor.concat(0, rows);
         }
-        return Forward.of(logits.crossEntropy(targets, smoothing, null));
+        return Forward.of(logits.crossEntropy(targets, smoothing, classWeights));
     }
 }

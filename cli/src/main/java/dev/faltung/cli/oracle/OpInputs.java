@@ -198,13 +198,22 @@ final class OpInputs {
         return args.getInt(name, fallback);
     }
 
+    /**
+     * A real-valued parameter. Java's parser takes NaN, Infinity and overflowing literals such as
+     * 1e999, which torch would carry into a result of NaNs; no parameter of any op means
+     * anything there, so they are a bad request rather than a garbage result.
+     */
     double number(String name, double fallback) {
-        return args.getDouble(name, fallback);
+        double v = args.getDouble(name, fallback);
+        if (!Double.isFinite(v)) {
+            throw new UsageException("--" + name + " must be a finite number, got '" + args.get(name, "") + "'");
+        }
+        return v;
     }
 
     double requiredNumber(String name) {
         args.require(name);
-        return args.getDouble(name, Double.NaN);
+        return number(name, Double.NaN);
     }
 
     boolean flag(String name) {

@@ -7,7 +7,9 @@ import dev.faltung.cli.Command;
 import dev.faltung.cli.UsageException;
 import dev.faltung.kernel.Backend;
 import dev.faltung.kernel.Backends;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -21,8 +23,8 @@ import java.util.Set;
  * runs one op with the semantics of {@code torch.nn.functional} (or {@code scipy.signal}) and
  * writes its output and, given {@code --grad-output}, its vector-Jacobian products as {@code .npy}
  * files. Every problem with the request (unknown op or option, missing or malformed file, wrong
- * dtype or shape) exits with 2 and one line naming it; nothing is written unless everything was
- * computed.
+ * dtype or shape, a parameter that is not a finite number) exits with 2 and one line naming it;
+ * nothing is written unless everything was computed.
  */
 public final class OracleCommand implements Command {
 
@@ -57,7 +59,8 @@ public final class OracleCommand implements Command {
                 .append("  and grad_bias.npy when --weight and --bias were given. Files are written only after\n")
                 .append("  everything was computed, each atomically; on any failure none are left behind.\n")
                 .append("  Exit status: 0 done; 2 a bad request (unknown op or option, missing or malformed file,\n")
-                .append("  wrong dtype or shape), reported in one line; 1 any other failure.\n");
+                .append("  wrong dtype or shape, a parameter that is not a finite number), reported in one line;\n")
+                .append("  1 any other failure.\n");
         s.append("options of every op:\n");
         appendFlags(s, COMMON, "  ");
         s.append("ops (defaults are torch's; a bare flag is true):\n");
@@ -103,12 +106,21 @@ public final class OracleCommand implements Command {
             OracleOp op = op(argv);
             Args args = parse(op, argv.subList(1, argv.size()));
             Path dir = Path.of(args.require("out"));
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new UsageException("--out " + dir + " exists and is not a directory");
+            }
             Backend backend = backend(args.get("backend", "reference"));
             Map<String, Tensor> results;
             try (Compute ignored = Compute.use(backend)) {
                 results = compute(op, args);
             }
-            ResultWriter.writeAll(dir, results);
+            try {
+                ResultWriter.writeAll(dir, results);
+            } catch (IOException e) {
+                // The file system's exceptions name only a path ("/proc/x"); say what failed.
+                throw new IOException("could not write the results into " + dir + ": "
+                        + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+            }
             return 0;
         } catch (UsageException | IllegalArgumentException | UnsupportedOperationException e) {
             // IllegalArgumentException: the engine's shape and parameter checks, which name the op;

@@ -14,7 +14,8 @@ final class PoolingOps {
     private static final Flag STRIDE = Flag.value("stride", "SH,SW or S (default: the kernel size)");
     private static final Flag PADDING = Flag.value("padding", "PH,PW or P, at most half the kernel (default 0)");
     private static final Flag CEIL = Flag.bool("ceil-mode",
-            "round the output size up; a last window must start inside the input or the left padding");
+            "round the output size up; a last window must start inside the input or the left padding, "
+                    + "and may reach past the padded input by less than the stride");
 
     static List<OracleOp> ops() {
         return List.of(
@@ -59,15 +60,20 @@ final class PoolingOps {
 
     private static Forward lpPool2d(OpInputs in) {
         double p = in.requiredNumber("p");
-        if (p == 0 || !Double.isFinite(p)) {
-            throw new IllegalArgumentException("lp_pool2d: --p must be finite and non-zero, got " + p);
+        if (p == 0) {
+            throw new IllegalArgumentException("lp_pool2d: --p must be non-zero, got " + p);
         }
         int[][] g = geometry(in);
         Tensor x = in.input();
-        // torch: (sign(s)·relu(|s|))·KH·KW)^(1/p) with s = avg_pool2d(x^p); sign·relu·abs is the
-        // identity in value and in gradient (away from 0), so it is left out.
+        // torch: (sign(s)·relu(|s|)·KH·KW)^(1/p) with s = avg_pool2d(x^p). sign·relu·abs is the
+        // identity in value and, away from s = 0, in gradient; at s = 0 (a window of zeros, as
+        // after a ReLU) relu's derivative 0 stops the infinite one of ^(1/p), so torch's
+        // gradient there is 0, where the bare power would give infinity times 0, NaN.
         Tensor sum = Pooling.avgPool2d(x.pow(p), g[0], g[1], new int[] {0, 0}, in.flag("ceil-mode"), true)
                 .mul((double) g[0][0] * g[0][1]);
-        return Forward.of(sum.pow(1.0 / p));
+        Tensor zero = sum.detach().eq(Tensor.scalar(0.0, sum.dtype())); // 1 where a window sums to 0
+        // Raise 1 instead of 0 there, so the power's derivative is finite, then mask value and
+        // gradient with 1 - zero.
+        return Forward.of(sum.add(zero).pow(1.0 / p).mul(zero.neg().add(1.0)));
     }
 }

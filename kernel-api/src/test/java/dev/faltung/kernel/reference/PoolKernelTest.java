@@ -4,6 +4,8 @@ import static dev.faltung.kernel.reference.Expect.K;
 import static dev.faltung.kernel.reference.Expect.buffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faltung.kernel.Buffer;
 import dev.faltung.kernel.DType;
@@ -14,17 +16,24 @@ import org.junit.jupiter.api.Test;
 
 class PoolKernelTest {
 
-    /** Every valid geometry over small images, with and without padding, ceil mode and count_include_pad. */
+    /**
+     * Every valid geometry over small images, with and without padding, ceil mode and
+     * count_include_pad; the images of 1 and 2 rows give ceil-mode windows longer than the
+     * padded input.
+     */
     private static List<PoolGeometry> geometries() {
         List<PoolGeometry> list = new ArrayList<>();
-        for (int h : new int[] {4, 5, 7}) {
+        for (int h : new int[] {1, 2, 4, 5, 7}) {
             for (int k : new int[] {1, 2, 3}) {
                 for (int s : new int[] {1, 2, 3}) {
                     for (int p = 0; 2 * p <= k; p++) {
                         for (boolean ceil : new boolean[] {false, true}) {
                             for (boolean include : new boolean[] {false, true}) {
                                 // Non-square: width uses the next stride and h+1 columns.
-                                list.add(new PoolGeometry(2, 2, h, h + 1, k, k, s, s % 3 + 1, p, p, ceil, include));
+                                int sw = s % 3 + 1;
+                                if (torchOutSize(h, k, s, p, ceil) >= 1 && torchOutSize(h + 1, k, sw, p, ceil) >= 1) {
+                                    list.add(new PoolGeometry(2, 2, h, h + 1, k, k, s, sw, p, p, ceil, include));
+                                }
                             }
                         }
                     }
@@ -32,6 +41,15 @@ class PoolKernelTest {
             }
         }
         return list;
+    }
+
+    /**
+     * PyTorch's pooling_output_shape: floor division (div_rtn), and in ceil mode no last window
+     * that starts in the right padding. Below 1, torch refuses the geometry.
+     */
+    private static int torchOutSize(int in, int k, int stride, int pad, boolean ceil) {
+        int out = Math.floorDiv(in + 2 * pad - k + (ceil ? stride - 1 : 0), stride) + 1;
+        return ceil && (out - 1) * stride >= in + pad ? out - 1 : out;
     }
 
     /**
@@ -140,6 +158,29 @@ class PoolKernelTest {
         PoolGeometry exclude = new PoolGeometry(1, 1, 4, 4, 3, 3, 2, 2, 1, 1, true, false);
         K.avgPoolForward(exclude, ones, y);
         Expect.near("avgPool ceil exclude pad", exclude.outputShape(), new double[] {1, 1, 1, 1, 1, 1, 1, 1, 1}, y, 1e-15);
+    }
+
+    @Test
+    void ceilModeWindowsMayBeLongerThanThePaddedInputByLessThanTheStride() {
+        // torch.nn.functional.max_pool2d / avg_pool2d(torch.tensor([[[[1., 2.]]]]), (3, 4), 3, (1, 0),
+        // ceil_mode=True): one window, pooled over the part that lies inside the padded input.
+        PoolGeometry include = new PoolGeometry(1, 1, 1, 2, 3, 4, 3, 3, 1, 0, true, true);
+        assertArrayEquals(new int[] {1, 1, 1, 1}, include.outputShape());
+        Buffer x = buffer(DType.FLOAT64, new double[] {1, 2});
+        Buffer y = Buffer.allocate(DType.FLOAT64, 1);
+        K.maxPoolForward(include, x, y, new int[1]);
+        Expect.exact("maxPool", include.outputShape(), new double[] {2}, y);
+        K.avgPoolForward(include, x, y);
+        // rows -1..1 of the padded input times columns 0..1: 6 taps, 2 of them in the image
+        Expect.near("avgPool count_include_pad", include.outputShape(), new double[] {3.0 / 6}, y, 1e-15);
+        PoolGeometry exclude = new PoolGeometry(1, 1, 1, 2, 3, 4, 3, 3, 1, 0, true, false);
+        K.avgPoolForward(exclude, x, y);
+        Expect.near("avgPool exclude pad", exclude.outputShape(), new double[] {3.0 / 2}, y, 1e-15);
+
+        // Longer by the stride or more, torch has no window ("Output size is too small"), and neither do we.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new PoolGeometry(1, 1, 1, 1, 3, 3, 2, 2, 0, 0, true, true));
+        assertTrue(e.getMessage().contains("larger than the padded input 1x1"), e.getMessage());
     }
 
     @Test

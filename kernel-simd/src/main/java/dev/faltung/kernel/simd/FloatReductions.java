@@ -326,10 +326,13 @@ final class FloatReductions {
             }
         }
         if (log) {
-            float shift = (float) (max + Math.log(sum));
+            // (x - max) - log Σ, in torch's order: x - max is exact near the maximum, where one
+            // shift max + log Σ rounded to float would be off by up to half an ulp of max (3e-5
+            // at 500), more than the whole loss of a confident row.
+            float logSum = (float) Math.log(sum);
             for (int j = 0; j < n; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, n);
-                FloatVector.fromArray(S, x, at + j, m).sub(shift).intoArray(y, at + j, m);
+                FloatVector.fromArray(S, x, at + j, m).sub(vmax).sub(logSum).intoArray(y, at + j, m);
             }
         } else {
             float scale = (float) (1.0 / sum);

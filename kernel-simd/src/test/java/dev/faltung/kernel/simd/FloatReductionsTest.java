@@ -111,6 +111,19 @@ class FloatReductionsTest {
     }
 
     @Test
+    void logSoftmaxOfLargeLogitsKeepsTheWinnersSmallLogProbability() {
+        // A confident row's winner has log-probability -log(1 + e^-10 + ...) ≈ -4.5e-5, below the
+        // float ulp of logits near 500 (3e-5): (x - max) - log Σ keeps it to float precision of
+        // its own size, where x - (max + log Σ) rounded the shift to that ulp first.
+        float[] x = {500f, 490f, 485f, 480f, 470f};
+        float[] y = new float[x.length];
+        KERNELS.softmax(Buffer.of(x), 1, x.length, 1, true, Buffer.of(y));
+        Buffer want = Buffer.allocate(DType.FLOAT64, x.length);
+        Oracle.REFERENCE.softmax(Oracle.widen(x), 1, x.length, 1, true, want);
+        Check.close("logSoftmax of logits near 500", Oracle.doubles(want), y, 1e-6, 0);
+    }
+
+    @Test
     void softmaxRowsSumToOneAndMayBeComputedInPlace() {
         float[] x = Check.randomFloats(new Random(4), 5 * 33, -50, 50);
         KERNELS.softmax(Buffer.of(x), 5, 33, 1, false, Buffer.of(x));

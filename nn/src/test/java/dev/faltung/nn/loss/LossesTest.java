@@ -21,6 +21,20 @@ class LossesTest {
     }
 
     @Test
+    void aMaskedLogitOfMinusInfinityLeavesTheLossFinite() {
+        // The masked class has probability 0 and log-probability -inf; without label smoothing
+        // only the target's log-probability counts, as in torch, so 0·(-inf) must not enter.
+        double ninf = Double.NEGATIVE_INFINITY;
+        Tensor logits = t(new double[] {1, ninf, 3, ninf, 0, 0}, 2, 3).requiresGrad(true);
+        double expected = ((Math.log(Math.exp(1) + Math.exp(3)) - 1) + Math.log(2)) / 2;
+        Tensor loss = Losses.crossEntropy(logits, new int[] {0, 2});
+        assertEquals(expected, loss.item(), 1e-12);
+        loss.backward();
+        assertEquals(0.0, logits.grad().get(0, 1)); // no probability, no gradient
+        assertEquals(0.0, logits.grad().get(1, 0));
+    }
+
+    @Test
     void nllOfLogSoftmaxEqualsCrossEntropyAndHonoursClassWeights() {
         Tensor logits = t(new double[] {1, 2, 3, 0, 1, 0}, 2, 3);
         int[] targets = {0, 1};

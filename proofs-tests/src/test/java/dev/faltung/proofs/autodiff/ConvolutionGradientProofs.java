@@ -1,5 +1,7 @@
 package dev.faltung.proofs.autodiff;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -84,6 +86,24 @@ class ConvolutionGradientProofs {
                             new int[] {pad, pad}, new int[] {outPadH, outPadW}, new int[] {1, 1 + pad}, groups,
                             ConvAlgorithm.AUTO), x, w, b);
                 });
+    }
+
+    @Test
+    void convTranspose2dWhoseOutputIsAllOutputPaddingIsTheBias() {
+        // torch.nn.functional.conv_transpose2d(x[1,2,1,2], w[2,1,1,1], b, stride=(3,2), padding=1,
+        // output_padding=(2,1)): one output row, which the only input row (at -1) cannot reach.
+        SplittableRandom rnd = new SplittableRandom(7);
+        Tensor x = random(rnd, Inputs.ANY, 1, 2, 1, 2);
+        Tensor w = random(rnd, Inputs.ANY, 2, 1, 1, 1);
+        Tensor b = random(rnd, Inputs.ANY, 1);
+        Tensor y = Convolution.convTranspose2d(x, w, b, new int[] {3, 2}, new int[] {1, 1}, new int[] {2, 1},
+                new int[] {1, 1}, 1, ConvAlgorithm.AUTO);
+        assertArrayEquals(new int[] {1, 1, 1, 2}, y.shape());
+        for (double v : y.toDoubleArray()) {
+            assertEquals(b.item(), v);
+        }
+        GradCheck.check(in -> Convolution.convTranspose2d(in[0], in[1], in[2], new int[] {3, 2}, new int[] {1, 1},
+                new int[] {2, 1}, new int[] {1, 1}, 1, ConvAlgorithm.AUTO), x, w, b);
     }
 
     @Test

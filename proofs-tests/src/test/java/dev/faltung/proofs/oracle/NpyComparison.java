@@ -13,8 +13,9 @@ import java.util.Arrays;
 
 /**
  * Compares a written {@code .npy} file with an expected one: same element type, same shape, and
- * every element within {@code tolerance × scale}, where the scale is the largest magnitude in
- * the expected array (1 when that is 0). Failures name the case, the file, the shape, the first
+ * every element within {@code tolerance × scale}, where the scale is the largest finite
+ * magnitude in the expected array (1 when that is 0); a NaN or an infinity must be matched
+ * exactly. Failures name the case, the file, the shape, the first
  * bad index and both values.
  */
 final class NpyComparison {
@@ -42,7 +43,9 @@ final class NpyComparison {
         }
         double tol = tolerance(expected.type()) * (scale == 0 ? 1 : scale);
         for (int i = 0; i < e.length; i++) {
-            boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i]) : Math.abs(a[i] - e[i]) <= tol;
+            boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
+                    : Double.isInfinite(e[i]) ? a[i] == e[i] // ∞ - ∞ is NaN, never within a tolerance
+                    : Math.abs(a[i] - e[i]) <= tol;
             if (!ok) {
                 fail(what + " " + expected.type() + " " + Arrays.toString(expected.shape()) + ": first mismatch at "
                         + Arrays.toString(unflatten(i, expected.shape())) + ": got " + a[i] + ", expected " + e[i]

@@ -108,6 +108,19 @@ class OracleErrorsTest {
     }
 
     @Test
+    void classWeightsOfTheWrongLengthOrAllZeroOnTheTargets() throws IOException {
+        Path logits = write("logits.npy", NdArray.ofDoubles(values(6), 2, 3));
+        Path target = write("target.npy", NdArray.ofLongs(new long[] {0, 2}, 2));
+        Path two = write("two.npy", NdArray.ofDoubles(new double[] {1, 1}, 2));
+        rejected(List.of("cross_entropy", "--input", logits.toString(), "--target", target.toString(),
+                "--weight", two.toString()), "--weight", "[2]", "[3]");
+        // torch divides by the targets' total weight, 0 here, and returns nan
+        Path zeroOnTargets = write("w0.npy", NdArray.ofDoubles(new double[] {0, 1, 0}, 3));
+        rejected(List.of("cross_entropy", "--input", logits.toString(), "--target", target.toString(),
+                "--weight", zeroOnTargets.toString()), "--weight", "0");
+    }
+
+    @Test
     void channelMismatchNamesBothShapes() throws IOException {
         Path w2 = write("w2.npy", NdArray.ofDoubles(values(4 * 2 * 3 * 3), 4, 2, 3, 3));
         rejected(List.of("conv2d", "--input", x.toString(), "--weight", w2.toString()),
@@ -157,6 +170,16 @@ class OracleErrorsTest {
     }
 
     @Test
+    void nonFiniteParameters() throws IOException {
+        // Java's parser reads NaN, Infinity and 1e999 (which overflows to Infinity); torch would
+        // carry any of them into a result of NaNs.
+        for (String v : List.of("NaN", "Infinity", "-Infinity", "1e999")) {
+            rejected(List.of("leaky_relu", "--input", x.toString(), "--slope", v), "--slope", v, "finite");
+        }
+        rejected(List.of("batch_norm", "--input", x.toString(), "--training", "--eps", "NaN"), "--eps", "finite");
+    }
+
+    @Test
     void unknownAlgorithm() throws IOException {
         rejected(conv("--algo", "magic"), "magic");
     }
@@ -177,6 +200,15 @@ class OracleErrorsTest {
     }
 
     @Test
+    void anOutputPathThatIsAFile() throws IOException {
+        List<String> argv = List.of("oracle", "tanh", "--input", b.toString(), "--out", x.toString());
+        OracleRun run = OracleRun.of(argv);
+        assertEquals(2, run.exitCode(), () -> run.describe(argv));
+        assertEquals(1, run.errLines().size(), () -> "exactly one line: " + run.describe(argv));
+        assertTrue(run.err().contains("--out " + x + " exists and is not a directory"), () -> run.describe(argv));
+    }
+
+    @Test
     void aMissingOutputDirectoryIsCreated() throws IOException {
         Path nested = temp.resolve("a/b");
         List<String> argv = List.of("oracle", "tanh", "--input", b.toString(), "--out", nested.toString());
@@ -194,6 +226,7 @@ class OracleErrorsTest {
                 "--out", out.toString());
         OracleRun run = OracleRun.of(argv);
         assertEquals(1, run.exitCode(), () -> run.describe(argv));
+        assertTrue(run.err().contains("could not write the results into " + out), () -> run.describe(argv));
         try (Stream<Path> left = Files.list(out)) {
             assertEquals(List.of(out.resolve("grad_input.npy")), left.toList(), () -> run.describe(argv));
         }
