@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * Resolves {@link ConvAlgorithm#AUTO} to a concrete algorithm per (backend, geometry, dtype,
  * direction) and caches the choice for the life of the planner. In {@link Mode#BENCHMARK} (the
  * default, like cuDNN's "find") it runs every applicable algorithm through the backend's own
- * conv kernels on scratch buffers of the right sizes (3 to 20 runs each, taking turns, within
- * about 300 ms per candidate or longer while it still gets faster, the fastest run counting:
+ * conv kernels on scratch buffers of the right sizes (after untimed runs that
+ * last until the JIT has compiled each one, 3 to 20 runs each, taking turns, within about 300 ms per candidate or longer while it still gets faster, the fastest run counting:
  * against JIT warm-up and noise) and keeps the fastest
  * algorithm; in {@link Mode#HEURISTIC} it applies fixed rules, so the choice is deterministic. The shared planner's mode comes from the system property
  * {@code faltung.conv.auto} ({@code benchmark} or {@code heuristic}). Algorithms that do not apply
@@ -74,6 +74,12 @@ public final class ConvPlanner {
     /** Kernel area (dilated span) below which AUTO does not consider FFT. */
     static final int SMALLEST_FFT_SPAN = 49;
     private static final int MAX_RUNS = 20;
+    /** Untimed runs before timing go in chunks of this long, until one finds the code compiled. */
+    private static final long WARMUP_CHUNK_NANOS = 30_000_000L;
+    /** Consecutive chunks without compilation or progress that end the untimed runs. */
+    private static final int WARMUP_SETTLED_CHUNKS = 3;
+    /** Untimed time per candidate after which timing starts regardless. */
+    private static final long WARMUP_CAP_NANOS = 1_500_000_000L;
     /** Time per candidate after which no further runs start, unless the last run was 10% faster than all before. */
     private static final long RUN_BUDGET_NANOS = 300_000_000L;
     /** Time per candidate after which no further runs start at all. */
@@ -201,11 +207,14 @@ public final class ConvPlanner {
         // hit by other load, so the fastest of several runs counts, and the candidates take turns
         // (round by round) so that each one's compilation has finished before its last runs.
         int count = applicable.size();
-        // One untimed run each compiles most of the candidates' code; the timed runs then wait
-        // for the JIT to go quiet, since compiler threads share the cores with the timed
-        // kernels (on 2 cores a DIRECT that settles at 5 ms timed 11 ms and lost to IM2COL).
+        // Untimed runs first, until each candidate runs compiled: its code can take a second to
+        // get there (LeNet's conv2, 0.19 ms compiled, ran 300 ms interpreted, then 20 ms, 7 ms,
+        // 2 ms...), and a count of runs that suits a 13 ms layer leaves a 0.2 ms one interpreted
+        // (DIRECT then timed 2 ms, or IM2COL 24 ms, and the pick was a coin toss). The timed runs
+        // then wait for the JIT to go quiet, since compiler threads share the cores with the
+        // timed kernels (on 2 cores a DIRECT that settles at 5 ms timed 11 ms and lost to IM2COL).
         for (ConvAlgorithm a : applicable) {
-            run(kernels, key.direction(), a, g, s);
+            warmUp(kernels, key.direction(), a, g, s);
         }
         awaitQuietCompiler();
         long[] fastest = new long[count], spent = new long[count];
@@ -254,6 +263,38 @@ public final class ConvPlanner {
             case BACKWARD_DATA -> kernels.convBackwardData(a, g, s.y, s.w, s.x);
             case BACKWARD_FILTER -> kernels.convBackwardFilter(a, g, s.x, s.y, s.w, s.bias);
         }
+    }
+
+    /**
+     * Runs a candidate untimed, in chunks of at least {@value #WARMUP_CHUNK_NANOS} ns, until
+     * {@value #WARMUP_SETTLED_CHUNKS} chunks in a row in which the JIT finished no compilation and
+     * which ran no more than 10% faster than the chunks before (one such chunk is not enough: a
+     * long C2 compilation finishes nothing while it runs); at most {@value #WARMUP_CAP_NANOS} ns.
+     */
+    private static void warmUp(Kernels kernels, ConvDirection direction, ConvAlgorithm a, ConvGeometry g, Scratch s) {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long compiled = watchJit ? jit.getTotalCompilationTime() : 0;
+        long begin = System.nanoTime(), best = Long.MAX_VALUE;
+        int settledChunks = 0;
+        while (System.nanoTime() - begin < WARMUP_CAP_NANOS) {
+            long chunkStart = System.nanoTime(), chunkBest = Long.MAX_VALUE, now;
+            do {
+                long t0 = System.nanoTime();
+                run(kernels, direction, a, g, s);
+                now = System.nanoTime();
+                chunkBest = Math.min(chunkBest, now - t0);
+            } while (now - chunkStart < WARMUP_CHUNK_NANOS);
+            long compiledNow = watchJit ? jit.getTotalCompilationTime() : compiled;
+            boolean settled = compiledNow == compiled && best != Long.MAX_VALUE && chunkBest >= best - best / 10;
+            compiled = compiledNow;
+            best = Math.min(best, chunkBest);
+            settledChunks = settled ? settledChunks + 1 : 0;
+            if (settledChunks == WARMUP_SETTLED_CHUNKS) break;
+        }
+        long spent = System.nanoTime() - begin, fastest = best;
+        LOG.log(Level.DEBUG, () -> "conv " + direction.label() + " " + a.label() + ": warmed up for "
+                + spent / 1_000_000 + " ms, to " + fastest / 1000 + " us");
     }
 
     /** Waits (at most a second) until the JIT has compiled nothing for 30 ms. */
