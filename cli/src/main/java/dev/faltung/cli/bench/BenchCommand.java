@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * {@code faltung bench gemm|conv}: times one kernel on one backend and prints a summary line
+ * {@code faltung bench gemm|conv|peak}: times one kernel on one backend (or the machine's FMA rate) and prints a summary line
  * and, as the last line of standard output, one JSON object that scripts such as
  * {@code bench/side_by_side.py} parse.
  */
@@ -20,24 +20,25 @@ public final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "time GEMM or a convolution on a backend (JSON result on the last line)";
+        return "time GEMM, a convolution or the machine's FMA peak (JSON result on the last line)";
     }
 
     @Override
     public String usage() {
-        return GemmBench.USAGE + "\n" + ConvBench.USAGE;
+        return GemmBench.USAGE + "\n" + ConvBench.USAGE + "\n" + PeakBench.USAGE;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.get(0).startsWith("-")) {
-            throw new UsageException("missing what to time: gemm or conv");
+            throw new UsageException("missing what to time: gemm, conv or peak");
         }
         List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
             case "gemm" -> GemmBench.run(rest, out, err);
             case "conv" -> ConvBench.run(rest, out, err);
-            default -> throw new UsageException("unknown bench '" + args.get(0) + "' (expected gemm or conv)");
+            case "peak" -> PeakBench.run(rest, out, err);
+            default -> throw new UsageException("unknown bench '" + args.get(0) + "' (expected gemm, conv or peak)");
         };
     }
 

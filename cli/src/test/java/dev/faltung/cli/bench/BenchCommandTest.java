@@ -75,6 +75,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void peakMeasuresAnFmaRateOnEveryThreadAsked() throws Exception {
+        Run r = faltung("bench", "peak", "--threads", "2", "--ms", "20");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> json = r.lastLineJson();
+        assertEquals("peak", json.get("bench"));
+        assertEquals(2.0, num(json, "threads"));
+        assertTrue(num(json, "lanes") >= 1, json::toString);
+        // An FMA loop runs at several GFLOP/s on any machine of this century, and the total is the
+        // per-thread rate times the threads.
+        assertTrue(num(json, "gflops_per_thread") > 1, json::toString);
+        assertEquals(num(json, "gflops"), 2 * num(json, "gflops_per_thread"), 1e-4 * num(json, "gflops"), "JSON keeps 6 digits");
+        assertEquals(2, faltung("bench", "peak", "--ms", "1").code(), "--ms below 10 is a usage error");
+    }
+
+    @Test
     void convAutoForwardBackwardNamesTheChosenAlgorithmPerDirectionAndCountsThreeForwards() throws Exception {
         String shape = "2,3,7,7,4,3,3,1,1";
         Run r = faltung("bench", "conv", "--shape", shape, "--backward", "--backend", "reference",
