@@ -184,6 +184,13 @@ class FloatConvolutionsTest {
                 "6 to 16 channels on 10-wide rows, a batch of 64");
         assertEquals(FloatConvolutions.Layout.ROWS, FloatConvolutions.forwardLayout(
                 new ConvGeometry(1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)), "the same layer for one image");
+        ConvGeometry fmnistConv2 = new ConvGeometry(64, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1);
+        assertEquals(FloatConvolutions.Layout.IMAGES, FloatConvolutions.forwardLayout(
+                FloatDirectConvolution.backwardDataGeometry(fmnistConv2)),
+                "64 to 32 channels on 18-wide padded rows: the rows under an output row fit L2");
+        assertEquals(FloatConvolutions.Layout.CHANNELS, FloatConvolutions.forwardLayout(
+                new ConvGeometry(16, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)),
+                "64 channels on 58-wide rows: the rows under an output row outgrow L2");
     }
 
     @Test
