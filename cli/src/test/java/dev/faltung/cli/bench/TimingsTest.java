@@ -45,6 +45,15 @@ class TimingsTest {
         assertEquals(1, t.repeats());
     }
 
+    @Test
+    void theWarmupTimeFloorCountsFromTheEndOfTheFirstRunWhereAutoIsResolved() {
+        int[] calls = {0};
+        // A first run of 60 ms (AUTO timing its candidates), then 2 ms runs: a 30 ms floor that
+        // counted the first run would stop after it and the minimum count.
+        Timings t = Timings.measure(2, 30, 1, () -> sleep(calls[0]++ == 0 ? 60 : 2));
+        assertTrue(t.warmupRuns() >= 1 + 30 / 3, "ran " + t.warmupRuns() + " warm-ups after the slow first run");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
