@@ -152,9 +152,12 @@ final class FloatLoweredConvolution {
         for (int bound = SPECIES.loopBound(len); i < bound; i += L) {
             acc = acc.add(FloatVector.fromArray(SPECIES, a, off + i));
         }
-        float[] lanes = new float[L];
-        acc.intoArray(lanes, 0);
-        float s = laneSum(lanes, 0);
+        // Lane by lane in order, as laneSum adds them; no array (one per call, which escape
+        // analysis did not remove, made this the largest source of garbage in training).
+        float s = 0;
+        for (int l = 0; l < L; l++) {
+            s += acc.lane(l);
+        }
         for (; i < len; i++) {
             s += a[off + i];
         }

@@ -79,19 +79,20 @@ final class FloatPrograms {
         int tasks = n < PARALLEL_THRESHOLD ? 1 : Math.min(pool.threads(), chunks);
         pool.run(tasks, t -> {
             float[] scratch = scratch(plan.slots() * CHUNK);
+            // Where each step's values are, per chunk: once per task, not per chunk.
+            float[][] arr = new float[program.steps().size()][];
+            int[] off = new int[program.steps().size()];
             int from = (int) ((long) chunks * t / tasks), to = (int) ((long) chunks * (t + 1) / tasks);
             for (int c = from; c < to; c++) {
                 int start = c * CHUNK;
-                chunk(program, plan, in, out, start, Math.min(CHUNK, n - start), scratch);
+                chunk(program, plan, in, out, start, Math.min(CHUNK, n - start), scratch, arr, off);
             }
         });
     }
 
     private static void chunk(ElementwiseProgram p, Plan plan, float[][] in, float[][] out, int start, int len,
-                              float[] scratch) {
+                              float[] scratch, float[][] arr, int[] off) {
         int count = p.steps().size();
-        float[][] arr = new float[count][];
-        int[] off = new int[count];
         for (int i = 0; i < count; i++) {
             int s = plan.slot()[i];
             float[] dst = s < 0 ? null : scratch;
