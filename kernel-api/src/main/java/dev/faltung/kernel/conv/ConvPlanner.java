@@ -18,10 +18,11 @@ import java.util.function.Consumer;
  * Resolves {@link ConvAlgorithm#AUTO} to a concrete algorithm per (backend, geometry, dtype,
  * direction) and caches the choice for the life of the planner. In {@link Mode#BENCHMARK} (the
  * default, like cuDNN's "find") it runs every applicable algorithm through the backend's own
- * conv kernels on scratch buffers of the right sizes (after untimed runs that
- * last until the JIT has compiled each one, 3 to 20 runs each, taking turns, within about 300 ms per candidate or longer while it still gets faster, the fastest run counting:
- * against JIT warm-up and noise) and keeps the fastest
- * algorithm; in {@link Mode#HEURISTIC} it applies fixed rules, so the choice is deterministic. The shared planner's mode comes from the system property
+ * conv kernels on scratch buffers of the right sizes and keeps the fastest: first untimed, until
+ * the JIT has compiled each one, then 3 to 20 timed runs each, taking turns, within about 300 ms
+ * per candidate or longer while it still gets faster, the fastest run counting (against noise).
+ * In {@link Mode#HEURISTIC} it applies fixed rules, so the choice is deterministic. The shared
+ * planner's mode comes from the system property
  * {@code faltung.conv.auto} ({@code benchmark} or {@code heuristic}). Algorithms that do not apply
  * (Winograd off 3×3 stride 1) are skipped with their reason. Every choice and each timing is logged
  * through {@link System.Logger} at DEBUG (quiet by default: one line per new layer shape would
