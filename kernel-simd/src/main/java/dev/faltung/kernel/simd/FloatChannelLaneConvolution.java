@@ -393,7 +393,14 @@ final class FloatChannelLaneConvolution {
                 continue;
             }
             int src = (n * g.k() + grp * kpg + k0) * p;
-            if (real == L && gathers) {
+            if (real == L && L == 16) {
+                // In-register 16×16 transposes, not a gather per position (Fashion-MNIST conv2's
+                // backward filter, one thread: 7.75 -> 7.09 ms). Adding -0 copies
+                // every value exactly, negative zeros included.
+                for (int q0 = 0; q0 < p; q0 += L) {
+                    LaneTranspose.transpose(dy, src + q0, p, L, Math.min(L, p - q0), dyT, col + q0 * width, width, -0f);
+                }
+            } else if (real == L && gathers) {
                 for (int q = 0; q < p; q++) {
                     FloatVector.fromArray(SPECIES, dy, src + q, lanesApart, 0).intoArray(dyT, col + q * width);
                 }

@@ -19,11 +19,24 @@ class ChannelLaneTransposeTest {
     @Test
     void gatheredAndCopiedLayoutsAgreeWithTheDefinition() {
         // 2 groups of 5 output channels: the last vector of each group's block is partly real.
-        ConvGeometry g = new ConvGeometry(3, 4, 6, 7, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2);
+        check(new ConvGeometry(3, 4, 6, 7, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2));
+    }
+
+    @Test
+    void fullVectorsOfChannelsAreCopiedExactlyNegativeZerosIncluded() {
+        // 2L + 3 channels on 35 positions: full vectors (transposed in registers where L is 16),
+        // a partial one, and a last block of positions shorter than L.
+        check(new ConvGeometry(2, 3, 5, 7, 2 * L + 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+    }
+
+    private static void check(ConvGeometry g) {
         int p = g.outH() * g.outW(), kpg = g.kPerGroup(), count = 2, n = 1, i = 1;
         for (int width : new int[] {L, 2 * L}) {
             int blocks = (kpg + width - 1) / width, vectors = g.groups() * blocks * (width / L);
             float[] dy = Check.randomFloats(new Random(width), g.outputSize(), -1, 1);
+            for (int z = 0; z < dy.length; z += 7) {
+                dy[z] = -0f;
+            }
             int[] lanesApart = FloatChannelLaneConvolution.lanesApart(p, kpg);
             int size = g.groups() * blocks * count * p * width;
             float[] gathered = new float[size], copied = new float[size];
