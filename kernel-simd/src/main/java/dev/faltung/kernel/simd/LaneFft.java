@@ -81,17 +81,7 @@ final class LaneFft {
                 for (int i = 0; i < rows; i += len) {
                     int rowA = base + (i + j) * rowLength, rowB = rowA + h * rowLength;
                     for (int e = 0; e < rowLength; e += L) {
-                        int a = rowA + e, b = rowB + e;
-                        FloatVector br = FloatVector.fromArray(SPECIES, z, b);
-                        FloatVector bi = FloatVector.fromArray(SPECIES, z, b + imOff);
-                        FloatVector xr = br.mul(wr).sub(bi.mul(wi));
-                        FloatVector xi = br.mul(wi).add(bi.mul(wr));
-                        FloatVector ar = FloatVector.fromArray(SPECIES, z, a);
-                        FloatVector ai = FloatVector.fromArray(SPECIES, z, a + imOff);
-                        ar.sub(xr).intoArray(z, b);
-                        ai.sub(xi).intoArray(z, b + imOff);
-                        ar.add(xr).intoArray(z, a);
-                        ai.add(xi).intoArray(z, a + imOff);
+                        butterfly(z, rowA + e, rowB + e, imOff, wr, wi);
                     }
                 }
             }
@@ -121,20 +111,25 @@ final class LaneFft {
             for (int j = 0; j < h; j++) {
                 float wr = tw[j * tstep], wi = sign * tw[half + j * tstep];
                 for (int i = 0; i < n; i += len) {
-                    int a = base + (i + j) * step, b = a + h * step;
-                    FloatVector br = FloatVector.fromArray(SPECIES, z, b);
-                    FloatVector bi = FloatVector.fromArray(SPECIES, z, b + imOff);
-                    FloatVector xr = br.mul(wr).sub(bi.mul(wi));
-                    FloatVector xi = br.mul(wi).add(bi.mul(wr));
-                    FloatVector ar = FloatVector.fromArray(SPECIES, z, a);
-                    FloatVector ai = FloatVector.fromArray(SPECIES, z, a + imOff);
-                    ar.sub(xr).intoArray(z, b);
-                    ai.sub(xi).intoArray(z, b + imOff);
-                    ar.add(xr).intoArray(z, a);
-                    ai.add(xi).intoArray(z, a + imOff);
+                    int a = base + (i + j) * step;
+                    butterfly(z, a, a + h * step, imOff, wr, wi);
                 }
             }
         }
+    }
+
+    /** {@code (z[a], z[b]) ← (z[a] + w·z[b], z[a] - w·z[b])} for the complex twiddle {@code w = wr + i·wi}. */
+    private static void butterfly(float[] z, int a, int b, int imOff, float wr, float wi) {
+        FloatVector br = FloatVector.fromArray(SPECIES, z, b);
+        FloatVector bi = FloatVector.fromArray(SPECIES, z, b + imOff);
+        FloatVector xr = br.mul(wr).sub(bi.mul(wi));
+        FloatVector xi = br.mul(wi).add(bi.mul(wr));
+        FloatVector ar = FloatVector.fromArray(SPECIES, z, a);
+        FloatVector ai = FloatVector.fromArray(SPECIES, z, a + imOff);
+        ar.sub(xr).intoArray(z, b);
+        ai.sub(xi).intoArray(z, b + imOff);
+        ar.add(xr).intoArray(z, a);
+        ai.add(xi).intoArray(z, a + imOff);
     }
 
     private static void swap(float[] v, int a, int b) {
