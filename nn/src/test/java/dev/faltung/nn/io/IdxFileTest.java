@@ -97,6 +97,21 @@ class IdxFileTest {
         assertRejected(gzip(idx(0x08, new int[] {50_000, 40_000}, new byte[16])), "holds only 16");
     }
 
+    @Test
+    void highlyCompressedDataWithinDeflatesBoundIsReadWhole() throws IOException {
+        // 4 MiB of one repeated byte gzips to a few KiB: well within DEFLATE's 1032:1, so the
+        // claimed size is allocated at once and must still come out byte for byte.
+        byte[] pixels = new byte[4 << 20];
+        Arrays.fill(pixels, (byte) 7);
+        pixels[pixels.length - 1] = 9;
+        Path file = dir.resolve("dense.gz");
+        Files.write(file, gzip(idx(0x08, new int[] {1024, 4096}, pixels)));
+        assertTrue(Files.size(file) * IdxFile.DEFLATE_MAX_RATIO >= pixels.length, "the fixture is within the bound");
+        IdxFile.Contents c = IdxFile.read(file);
+        assertArrayEquals(new int[] {1024, 4096}, c.shape());
+        assertArrayEquals(pixels, c.data());
+    }
+
     private void assertRejected(byte[] content, String expected) throws IOException {
         Path f = dir.resolve("hostile-idx3-ubyte");
         Files.write(f, content);
