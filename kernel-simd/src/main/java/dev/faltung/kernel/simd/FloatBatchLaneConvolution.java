@@ -68,6 +68,12 @@ final class FloatBatchLaneConvolution {
         this.lowered = lowered;
     }
 
+    private record TapsKey(Layout lay, ConvGeometry g, int kb, boolean byRows) {
+    }
+
+    /** {@link Layout#tapsByOutputRow} by geometry: the same few layers every step. */
+    private static final BoundedCache<TapsKey, int[][]> TAPS_BY_ROW = new BoundedCache<>(64);
+
     /** Lane images: {@code Hp×Wp} positions of {@code L} floats per channel, {@code channels} planes. */
     private record Layout(int hp, int wp, int plane, int image) {
         static Layout of(int channels, int hp, int wp) {
@@ -101,6 +107,10 @@ final class FloatBatchLaneConvolution {
          * Output rows with the same rows of the kernel share one array.
          */
         int[][] tapsByOutputRow(ConvGeometry g, int kb, boolean byRows) {
+            return TAPS_BY_ROW.get(new TapsKey(this, g, kb, byRows), key -> computeTapsByOutputRow(g, kb, byRows));
+        }
+
+        private int[][] computeTapsByOutputRow(ConvGeometry g, int kb, boolean byRows) {
             int[][] byRow = new int[g.outH()][];
             java.util.Map<Long, int[]> shared = new java.util.HashMap<>();
             int perRow = byRows ? 1 : g.s();
@@ -270,10 +280,17 @@ final class FloatBatchLaneConvolution {
         return dst;
     }
 
-    /** Weights as {@code [group][block][tap][kb]}; channels past a group's last are zero. */
+    /**
+     * Weights as {@code [group][block][tap][kb]} in the calling thread's {@link ConvScratch#WEIGHTS}
+     * (valid until its next convolution); channels past a group's last are zero.
+     */
     private static float[] packWeights(ConvGeometry g, float[] w, int kb, int blocks) {
         int kpg = g.kPerGroup(), taps = g.cPerGroup() * g.r() * g.s();
-        float[] wp = new float[g.groups() * blocks * taps * kb];
+        int size = g.groups() * blocks * taps * kb;
+        float[] wp = ConvScratch.get().floats(ConvScratch.WEIGHTS, size);
+        if (kpg % kb != 0) {
+            Arrays.fill(wp, 0, size, 0f);
+        }
         for (int k = 0; k < g.k(); k++) {
             int grp = k / kpg, kl = k % kpg, b = kl / kb;
             int base = (grp * blocks + b) * taps * kb + kl % kb;

@@ -170,13 +170,18 @@ final class FloatChannelLaneConvolution {
     }
 
     /**
-     * Weights as {@code [group][block][j][width]}: each tile streams its block's weights
-     * contiguously (interleaving the blocks, {@code [j][K]}, made the stream strided and the
-     * forward pass twice as slow); channels past the group's last are zero.
+     * Weights as {@code [group][block][j][width]} in the calling thread's
+     * {@link ConvScratch#WEIGHTS} (valid until its next convolution): each tile streams its
+     * block's weights contiguously (interleaving the blocks, {@code [j][K]}, made the stream
+     * strided and the forward pass twice as slow); channels past the group's last are zero.
      */
     private static float[] packWeights(ConvGeometry g, float[] w, int width, int blocks) {
         int kpg = g.kPerGroup(), taps = g.cPerGroup() * g.r() * g.s();
-        float[] wp = new float[g.groups() * blocks * taps * width];
+        int size = g.groups() * blocks * taps * width;
+        float[] wp = ConvScratch.get().floats(ConvScratch.WEIGHTS, size);
+        if (kpg % width != 0) {
+            Arrays.fill(wp, 0, size, 0f);
+        }
         for (int k = 0; k < g.k(); k++) {
             int grp = k / kpg, kl = k % kpg, b = kl / width, lane = kl % width;
             int base = (grp * blocks + b) * taps * width + lane;
@@ -344,8 +349,21 @@ final class FloatChannelLaneConvolution {
         lowered.biasGradient(g, dy, dbias);
     }
 
-    /** Where, in the chunk's padded images, each output position's first tap lies, positions in order. */
+    private record BasesKey(ConvGeometry g, int count) {
+    }
+
+    /** {@link #positionBases} by geometry and chunk: the same few layers every step. */
+    private static final BoundedCache<BasesKey, int[]> BASES = new BoundedCache<>(64);
+
+    /**
+     * Where, in the chunk's padded images, each output position's first tap lies, positions in
+     * order (shared: read only).
+     */
     private static int[] positionBases(ConvGeometry g, Layout lay, int count, int image) {
+        return BASES.get(new BasesKey(g, count), key -> computePositionBases(g, lay, count, image));
+    }
+
+    private static int[] computePositionBases(ConvGeometry g, Layout lay, int count, int image) {
         int[] bases = new int[count * g.outH() * g.outW()];
         for (int n = 0, i = 0; n < count; n++) {
             for (int oy = 0; oy < g.outH(); oy++) {

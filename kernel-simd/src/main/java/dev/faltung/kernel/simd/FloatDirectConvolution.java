@@ -221,10 +221,14 @@ final class FloatDirectConvolution {
                 g.dilationH(), g.dilationW(), g.groups());
     }
 
-    /** The kernel of {@link #backwardDataGeometry}: {@code w'[c, k_in_group, R-1-r, S-1-s] = w[k, c_in_group, r, s]}. */
+    /**
+     * The kernel of {@link #backwardDataGeometry}: {@code w'[c, k_in_group, R-1-r, S-1-s] =
+     * w[k, c_in_group, r, s]}, in the calling thread's {@link ConvScratch#SPECTRA} (valid until
+     * its next convolution; the forward passes that take it leave that slot alone).
+     */
     static float[] flipTransposed(ConvGeometry g, float[] w) {
         int cpg = g.cPerGroup(), kpg = g.kPerGroup(), taps = g.r() * g.s();
-        float[] flipped = new float[g.weightSize()];
+        float[] flipped = ConvScratch.get().floats(ConvScratch.SPECTRA, g.weightSize());
         for (int k = 0; k < g.k(); k++) {
             int grp = k / kpg, ki = k % kpg;
             for (int ci = 0; ci < cpg; ci++) {
