@@ -205,6 +205,22 @@ def faltung(args, bench_args):
 
 # ---- the run ---------------------------------------------------------------------------------
 
+def retain_freed_memory():
+    """Tells glibc to keep freed memory in this process (mallopt, as MALLOC_MMAP_THRESHOLD_ and
+    MALLOC_TRIM_THRESHOLD_ would at start-up). PyTorch's oneDNN allocates its reordered copies and
+    scratch on every call; by default glibc maps large blocks afresh and unmaps them when freed,
+    so each call takes thousands of page faults, and on a virtual machine their cost varies with
+    the host's load (fmnist-conv2 forward measured 3.1 and 16.5 ms, the same build, hours apart).
+    Faltung reuses its buffers and pays this on its first steps only."""
+    import ctypes
+    libc = ctypes.CDLL("libc.so.6")
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    ok = (libc.mallopt(m_mmap_threshold, 1 << 30) and libc.mallopt(m_trim_threshold, 1 << 30)
+          and libc.mallopt(m_top_pad, 64 << 20))
+    if not ok:
+        sys.exit("side_by_side.py: mallopt refused the --torch-malloc retain settings")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true",
@@ -223,6 +239,9 @@ def main():
     p.add_argument("--conv-auto", choices=["benchmark", "heuristic"],
                    help="how Faltung's AUTO chooses (-Dfaltung.conv.auto; default: Faltung's default, benchmark)")
     p.add_argument("--no-backward", action="store_true", help="forward passes only")
+    p.add_argument("--torch-malloc", choices=["default", "retain"], default="default",
+                   help="'retain': glibc keeps freed memory instead of returning it to the OS, so "
+                        "PyTorch's per-call buffers stop costing page faults (see retain_freed_memory)")
     p.add_argument("--fma-units", type=int, default=2, help="FMA units per core for the nominal peak, printed beside the measured one (default 2)")
     p.add_argument("--faltung", default=os.path.join(REPO, "faltung"), help="path of the faltung launcher")
     p.add_argument("--timeout", type=int, default=1800, help="seconds allowed per faltung run")
@@ -252,6 +271,8 @@ def main():
     if algos == ["all"]:
         algos = ["auto", "direct", "im2col", "fft", "winograd"]
 
+    if args.torch_malloc == "retain":
+        retain_freed_memory()
     try:
         import torch
     except ImportError:
@@ -265,7 +286,7 @@ def main():
     peak, peak_text = measured_peak(args, nominal, nominal_text)
     header = [
         f"Machine: {facts['model']}, {facts['cpus']} logical CPUs; PyTorch {torch.__version__} "
-        f"({torch.get_num_threads()} threads), Faltung --threads {args.threads}"
+        f"({torch.get_num_threads()} threads, malloc {args.torch_malloc}), Faltung --threads {args.threads}"
         + (f" --backend {args.backend}" if args.backend else "")
         + (f", AUTO by {args.conv_auto}" if args.conv_auto else "") + f"; median of {args.repeat} runs after >= {args.warmup} warm-up runs and >= {WARMUP_MS} ms",
         f"fp32 peak for {used_cores} cores: {peak_text}",
