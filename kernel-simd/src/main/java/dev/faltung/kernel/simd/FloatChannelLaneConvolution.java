@@ -51,6 +51,15 @@ final class FloatChannelLaneConvolution {
         default -> false;
     };
 
+    /**
+     * Forward tasks per worker, claimed by whichever thread is free: with one task each, a thread
+     * that ran slower for the whole process (seen on the 2-vCPU VM: every other JVM, one thread
+     * at a third of the other's speed, VGG's block at 22 ms instead of 11.5) held the call until
+     * its half was done; with four, the other takes over its share (11.5-12.5 ms in every run,
+     * no slower otherwise). ResNet's block: 21.6-32 ms -> 21.2-22.6 ms.
+     */
+    private static final int TASKS_PER_THREAD = 4;
+
     /** A forward register tile: {@code mr} positions × {@code nv} vectors of channels. */
     private record Tile(int nv, int mr) {
     }
@@ -226,7 +235,7 @@ final class FloatChannelLaneConvolution {
         // Reads past the last row's last tile land in this slack and are discarded.
         int slack = tile.mr * g.strideW();
         int items = g.n() * g.groups() * oh;
-        int tasks = Math.min(pool.threads(), items);
+        int tasks = Math.min(pool.threads() * TASKS_PER_THREAD, items);
         pool.run(tasks, t -> {
             int from = (int) ((long) items * t / tasks), to = (int) ((long) items * (t + 1) / tasks);
             ConvScratch scratch = ConvScratch.get();
