@@ -103,6 +103,11 @@ def main():
     p.add_argument("--faltung", default=os.path.join(REPO, "faltung"), help="path of the faltung launcher")
     p.add_argument("--timeout", type=int, default=3600, help="seconds allowed per side")
     p.add_argument("--markdown", help="also write the result as markdown to this file")
+    p.add_argument("--torch-malloc", choices=["default", "retain"], default="default",
+                   help="'retain': PyTorch's glibc keeps freed memory (MALLOC_MMAP_THRESHOLD_ and "
+                        "MALLOC_TRIM_THRESHOLD_), so its per-call buffers stop costing page faults, "
+                        "whose price on a virtual machine varies with the host's load (see "
+                        "side_by_side.py); its peak RSS then counts the memory kept")
     p.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.images is None:
@@ -118,10 +123,14 @@ def main():
     notes = []
 
     # PyTorch, in a child so that its RSS is its own.
+    torch_env = None
+    if args.torch_malloc == "retain":
+        torch_env = dict(os.environ, MALLOC_MMAP_THRESHOLD_=str(1 << 30), MALLOC_TRIM_THRESHOLD_=str(1 << 30),
+                         MALLOC_TOP_PAD_=str(64 << 20))
     code, out, err, rss = run_child([sys.executable, os.path.abspath(__file__), "--torch-worker",
                                      "--images", str(args.images), "--epochs", str(args.epochs),
                                      "--batch", str(args.batch), "--threads", str(args.threads)],
-                                    timeout=args.timeout)
+                                    env=torch_env, timeout=args.timeout)
     if code == 0:
         r = last_json(out)
         ips = r["images_per_sec"]
@@ -160,7 +169,7 @@ def main():
             failures.append(f"{' '.join(cmd)} exited {code}: {err.strip()[-500:]}")
 
     header = (f"fmnist-cnn training, {args.images} images x {args.epochs} epoch(s), batch {args.batch}, "
-              f"Adam lr 1e-3, {args.threads} threads each side")
+              f"Adam lr 1e-3, {args.threads} threads each side, PyTorch malloc {args.torch_malloc}")
     print(header)
     print(f"{'side':40}  {'images/s (mean)':>15}  {'images/s (last)':>15}  {'peak RSS MiB':>12}")
     for r in rows:
