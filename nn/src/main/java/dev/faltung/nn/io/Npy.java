@@ -141,14 +141,22 @@ public final class Npy {
         }
     }
 
+    /**
+     * Bytes per read: a channel reads into a heap buffer through a temporary direct buffer as
+     * large as the request, which the JDK then keeps for the thread (a 13 MB checkpoint tensor
+     * read at once left 13 MB of native memory for the rest of the process).
+     */
+    private static final int READ_SLICE = 1 << 20;
+
     static ByteBuffer readFully(FileChannel ch, long position, int length, Path file, String what) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(length);
         long p = position;
         while (b.hasRemaining()) {
-            int n = ch.read(b, p);
+            int n = ch.read(b.slice(b.position(), Math.min(READ_SLICE, b.remaining())), p);
             if (n < 0) {
                 throw new MalformedFileException(file, "truncated while reading " + what);
             }
+            b.position(b.position() + n);
             p += n;
         }
         return b.flip();

@@ -96,6 +96,19 @@ class NpyTest {
     }
 
     @Test
+    void roundTripsAnArrayLargerThanOneReadOrWriteSlice() throws IOException {
+        // 3 MiB and a partial element's worth past it: files are read and written in 1 MiB pieces.
+        float[] values = new float[(3 << 18) + 7];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i * 0.5f - 1000f;
+        }
+        NdArray a = NdArray.ofFloats(values, values.length);
+        Path f = dir.resolve("large.npy");
+        Npy.write(f, a);
+        assertEquals(a, Npy.read(f));
+    }
+
+    @Test
     void usesVersionTwoWhenTheHeaderOutgrowsSixtyFourKilobytes() throws IOException {
         int[] shape = new int[30_000];
         Arrays.fill(shape, 1);
