@@ -98,7 +98,7 @@ class NpyTest {
     @Test
     void roundTripsAnArrayLargerThanOneReadOrWriteSlice() throws IOException {
         // 3 MiB and 28 bytes of data after the header: files are read and written in 1 MiB pieces,
-        // so this takes four of each, the last partial and none aligned to the file start.
+        // so this takes four of each, the last partial (the reads starting after the header).
         float[] values = new float[(3 << 18) + 7];
         for (int i = 0; i < values.length; i++) {
             values[i] = i * 0.5f - 1000f;
