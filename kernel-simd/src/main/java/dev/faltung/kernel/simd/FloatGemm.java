@@ -8,13 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
  * GotoBLAS/BLIS structure: {@code op(B)} is packed in {@code KC×NR} micro-panels and
  * {@code op(A)} in {@code MR×KC} micro-panels, both zero-padded to whole panels, and a
  * register-blocked micro-kernel computes an {@code MR×NR} tile of C with
- * {@link FloatVector#fma}. Loop order and block sizes: the {@code KC×NC} block of packed B stays
- * in the outer caches, the {@code MC×KC} block of packed A in L2, one B micro-panel in L1.
+ * {@link FloatVector#fma}. Loop order and block sizes: the {@code KC×NC} block of packed B
+ * stays in the outer caches, the {@code MC×KC} block of packed A and the B micro-panel in use in
+ * L2.
  *
- * <p>Every element of C is computed the same way wherever its tile lies: per {@code KC} block,
- * a chain of fused multiply-adds over increasing {@code p}, then folded into C. Threads split
- * rows or columns of C only, so results do not depend on the thread count. Thread-safe; the
- * packing buffers are per thread and reused.
+ * <p>Every element of C is computed the same way wherever its tile lies: per k block, a chain of
+ * fused multiply-adds over increasing {@code p}, then folded into C; k is cut into the fewest
+ * equal blocks of at most {@code KC}. Threads split rows or columns of C only, so results do not
+ * depend on the thread count. Thread-safe; the packing buffers are per thread and reused.
  */
 final class FloatGemm {
 
@@ -24,9 +25,16 @@ final class FloatGemm {
     static final int MR = 6;
     /** Columns of a micro-tile: two vectors. */
     static final int NR = 2 * L;
-    static final int KC = 256;
+    /**
+     * The longest k block. Each block after the first reads and writes C again, row by row with a
+     * stride the prefetchers do not follow, and those misses stall the micro-kernel: n = 1024
+     * ran 15-25 % faster with one block of 1024 than with four of 256, although the B
+     * micro-panel then streams from L2 instead of sitting in L1 (BENCHMARKS.md).
+     */
+    static final int KC = 1024;
     static final int MC = 24 * MR;
-    static final int NC = Math.max(NR, 4096 / NR * NR);
+    /** Columns of B packed at once: {@code KC×NC} floats (4 MiB) stay in the outer caches. */
+    static final int NC = Math.max(NR, 1024 / NR * NR);
     /** Below this many multiply-adds a call runs on the caller's thread alone. */
     private static final long PARALLEL_THRESHOLD = 1L << 18;
 
@@ -103,10 +111,15 @@ final class FloatGemm {
         Workspace ws = WORKSPACE.get();
         float[] ap = ws.packedA;
         float[] bp = ws.packedB;
+        // Equal k blocks (k = 1100 is two of 550, not 1024 and 76): a short block costs a whole
+        // pass over C for little work. The blocks depend on k alone, so results still do not
+        // depend on how threads split the rows or columns.
+        int kBlocks = (k + KC - 1) / KC;
+        int kBlock = (k + kBlocks - 1) / kBlocks;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kBlock) {
+                int kc = Math.min(kBlock, k - pc);
                 boolean first = pc == 0;
                 packB(transB, b, offB, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {

@@ -109,9 +109,11 @@ class FloatGemmTest {
 
     @Test
     void blockBoundariesInKMAndN() {
-        // k crosses the KC block, m the MC block, n a whole micro-panel row: every path of the loop nest.
+        // k crosses the KC block (into two and three equal blocks), m the MC block, n a whole
+        // micro-panel row and the NC block: every path of the loop nest.
         Random rnd = new Random(3);
-        int[][] cases = {{FloatGemm.MC + 5, 40, FloatGemm.KC + 3}, {50, FloatGemm.NR * 3 + 1, 2 * FloatGemm.KC + 1}};
+        int[][] cases = {{FloatGemm.MC + 5, 40, FloatGemm.KC + 3}, {50, FloatGemm.NR * 3 + 1, 2 * FloatGemm.KC + 1},
+                         {9, FloatGemm.NC + FloatGemm.NR + 3, 70}};
         for (int[] c : cases) {
             for (boolean ta : new boolean[] {false, true}) {
                 Problem p = Problem.random(rnd, ta, !ta, c[0], c[1], c[2], 2);
