@@ -227,59 +227,70 @@ final class FloatChannelLaneConvolution {
     void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         Layout lay = Layout.of(g);
         Tile tile = forwardTile(g);
+        int blockWidth = tile.nv * L;
+        float[] wp = packWeights(g, w, blockWidth, (g.kPerGroup() + blockWidth - 1) / blockWidth);
+        int[] off = lay.tapOffsets(g);
+        int items = g.n() * g.groups() * g.outH();
+        int tasks = Math.min(pool.threads() * TASKS_PER_THREAD, items);
+        pool.run(tasks, t -> forwardRows(g, x, bias, y, lay, tile, wp, off, (int) ((long) items * t / tasks),
+                (int) ((long) items * (t + 1) / tasks)));
+    }
+
+    /**
+     * Output rows {@code from .. to} (in image, group, row order) of {@link #forward}. A method of
+     * its own rather than the task's lambda: with this loop nest in the lambda, VGG's block ran
+     * at 18-20 ms instead of 12.5-14 in about half of all JVMs (and in a JVM, sometimes from the
+     * next layer's call on), with the same C2 compilations and inlining of every method
+     * involved; the cause was not found, the difference was there in every run (BENCHMARKS.md).
+     */
+    private static void forwardRows(ConvGeometry g, float[] x, float[] bias, float[] y, Layout lay, Tile tile,
+                                    float[] wp, int[] off, int from, int to) {
         int cpg = g.cPerGroup(), kpg = g.kPerGroup(), oh = g.outH(), ow = g.outW(), p = oh * ow;
         int blockWidth = tile.nv * L;
         int blocks = (kpg + blockWidth - 1) / blockWidth;
-        float[] wp = packWeights(g, w, blockWidth, blocks);
-        int[] off = lay.tapOffsets(g);
         int taps = off.length;
         // Reads past the last row's last tile land in this slack and are discarded.
         int slack = tile.mr * g.strideW();
-        int items = g.n() * g.groups() * oh;
-        int tasks = Math.min(pool.threads() * TASKS_PER_THREAD, items);
-        pool.run(tasks, t -> {
-            int from = (int) ((long) items * t / tasks), to = (int) ((long) items * (t + 1) / tasks);
-            ConvScratch scratch = ConvScratch.get();
-            float[] xp = scratch.floats(ConvScratch.COLS, (long) cpg * lay.plane + slack);
-            float[] out = scratch.floats(ConvScratch.OUT, (long) tile.mr * blockWidth);
-            int padded = -1;
-            for (int i = from; i < to; i++) {
-                int oy = i % oh, ng = i / oh, n = ng / g.groups(), grp = ng % g.groups();
-                if (ng != padded) {
-                    pad(g, lay, x, n, grp * cpg, cpg, xp, 0);
-                    padded = ng;
-                }
-                int rowAt = oy * g.strideH() * lay.wp;
-                for (int b = 0; b < blocks; b++) {
-                    int wAt = (grp * blocks + b) * taps * blockWidth;
-                    int k0 = b * blockWidth, kCount = Math.min(blockWidth, kpg - k0);
-                    for (int ox0 = 0; ox0 < ow; ox0 += tile.mr) {
-                        int at0 = rowAt + ox0 * g.strideW();
-                        if (g.strideW() == 1) {
-                            switch (tile.nv) {
-                                case 1 -> forward1x16Unit(xp, at0, wp, wAt, off, out);
-                                case 2 -> forward2x14Unit(xp, at0, wp, wAt, off, out);
-                                default -> forward4x6Unit(xp, at0, wp, wAt, off, out);
-                            }
-                        } else {
-                            switch (tile.nv) {
-                                case 1 -> forward1x16(xp, at0, g.strideW(), wp, wAt, off, out);
-                                case 2 -> forward2x14(xp, at0, g.strideW(), wp, wAt, off, out);
-                                default -> forward4x6(xp, at0, g.strideW(), wp, wAt, off, out);
-                            }
+        ConvScratch scratch = ConvScratch.get();
+        float[] xp = scratch.floats(ConvScratch.COLS, (long) cpg * lay.plane + slack);
+        float[] out = scratch.floats(ConvScratch.OUT, (long) tile.mr * blockWidth);
+        int padded = -1;
+        for (int i = from; i < to; i++) {
+            int oy = i % oh, ng = i / oh, n = ng / g.groups(), grp = ng % g.groups();
+            if (ng != padded) {
+                pad(g, lay, x, n, grp * cpg, cpg, xp, 0);
+                padded = ng;
+            }
+            int rowAt = oy * g.strideH() * lay.wp;
+            for (int b = 0; b < blocks; b++) {
+                int wAt = (grp * blocks + b) * taps * blockWidth;
+                int k0 = b * blockWidth, kCount = Math.min(blockWidth, kpg - k0);
+                for (int ox0 = 0; ox0 < ow; ox0 += tile.mr) {
+                    int at0 = rowAt + ox0 * g.strideW();
+                    if (g.strideW() == 1) {
+                        switch (tile.nv) {
+                            case 1 -> forward1x16Unit(xp, at0, wp, wAt, off, out);
+                            case 2 -> forward2x14Unit(xp, at0, wp, wAt, off, out);
+                            default -> forward4x6Unit(xp, at0, wp, wAt, off, out);
                         }
-                        int count = Math.min(tile.mr, ow - ox0);
-                        int dst = (n * g.k() + grp * kpg + k0) * p + oy * ow + ox0;
-                        for (int kk = 0; kk < kCount; kk++, dst += p) {
-                            float bk = bias == null ? 0f : bias[grp * kpg + k0 + kk];
-                            for (int q = 0; q < count; q++) {
-                                y[dst + q] = out[q * blockWidth + kk] + bk;
-                            }
+                    } else {
+                        switch (tile.nv) {
+                            case 1 -> forward1x16(xp, at0, g.strideW(), wp, wAt, off, out);
+                            case 2 -> forward2x14(xp, at0, g.strideW(), wp, wAt, off, out);
+                            default -> forward4x6(xp, at0, g.strideW(), wp, wAt, off, out);
+                        }
+                    }
+                    int count = Math.min(tile.mr, ow - ox0);
+                    int dst = (n * g.k() + grp * kpg + k0) * p + oy * ow + ox0;
+                    for (int kk = 0; kk < kCount; kk++, dst += p) {
+                        float bk = bias == null ? 0f : bias[grp * kpg + k0 + kk];
+                        for (int q = 0; q < count; q++) {
+                            y[dst + q] = out[q * blockWidth + kk] + bk;
                         }
                     }
                 }
             }
-        });
+        }
     }
 
     void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
