@@ -98,31 +98,36 @@ final class FloatWinogradConvolution {
         int phaseSize = (tilesY + 1) * tx1 + L;
         int chunk = (int) Math.max(1, Math.min(n, BUDGET / ((long) POSITIONS * Math.max(cg, kg) * perImage)));
         ConvScratch scratch = ConvScratch.get();
-        float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * cg * chunk * perImage);
-        float[] m = scratch.floats(ConvScratch.OUT, (long) POSITIONS * kg * chunk * perImage);
+        float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * (cg * chunk * perImage + L));
+        float[] m = scratch.floats(ConvScratch.OUT, (long) POSITIONS * (kg * chunk * perImage + L));
+        // The caller's slot, written by the workers below and then only read: the transformed
+        // filters took a quarter of the forward pass on one thread while the other waited
+        // (ResNet's block), and a new array every call.
+        float[] u = scratch.floats(ConvScratch.WEIGHTS, (long) POSITIONS * kg * cg);
         for (int grp = 0; grp < groups; grp++) {
-            float[] u = filterTransform(wt, grp, kg, cg);
             int group = grp;
+            ranges(kg, (ki0, ki1) -> filterTransform(wt, group, ki0, ki1, kg, cg, u));
             for (int n0 = 0; n0 < n; n0 += chunk) {
                 int count = Math.min(chunk, n - n0), cols = count * perImage, first = n0;
+                int vStride = positionStride(cg, cols), mStride = positionStride(kg, cols);
                 parallel(count * cg, i -> {
                     int img = i / cg, ci = i % cg;
                     float[] ph = ConvScratch.get().floats(ConvScratch.SPECTRA, 16L * phaseSize + POSITIONS * L);
                     int plane = ((first + img) * c + group * cg + ci) * h * w;
                     phases(x, plane, h, w, padTop, padLeft, tilesY + 1, tx1, phaseSize, ph);
-                    inputTransform(ph, phaseSize, tx1, perImage, v, ci * cols + img * perImage, cg * cols);
+                    inputTransform(ph, phaseSize, tx1, perImage, v, ci * cols + img * perImage, vStride);
                 });
                 int tasks = Math.min(pool.threads(), POSITIONS);
                 pool.run(tasks, t -> {
                     for (int xi = t; xi < POSITIONS; xi += tasks) {
-                        gemm.gemm(false, false, kg, cols, cg, 1f, u, xi * kg * cg, cg, v, xi * cg * cols, cols,
-                                0f, m, xi * kg * cols, cols, false);
+                        gemm.gemm(false, false, kg, cols, cg, 1f, u, xi * kg * cg, cg, v, xi * vStride, cols,
+                                0f, m, xi * mStride, cols, false);
                     }
                 });
                 parallel(count * kg, i -> {
                     int img = i / kg, ki = i % kg, kk = group * kg + ki;
                     float[] tmp = ConvScratch.get().floats(ConvScratch.SPECTRA, 16L * phaseSize + POSITIONS * L);
-                    outputTransform(m, ki * cols + img * perImage, kg * cols, perImage, tx1, tilesX, tilesY,
+                    outputTransform(m, ki * cols + img * perImage, mStride, perImage, tx1, tilesX, tilesY,
                             y, ((first + img) * k + kk) * outH * outW, outH, outW, bias == null ? 0f : bias[kk], tmp);
                 });
             }
@@ -143,56 +148,74 @@ final class FloatWinogradConvolution {
         int phaseSize = (tilesY + 1) * tx1 + L;
         int chunk = (int) Math.max(1, Math.min(n, BUDGET / ((long) POSITIONS * Math.max(cg, kg) * perImage)));
         ConvScratch scratch = ConvScratch.get();
-        float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * cg * chunk * perImage);
-        float[] z = scratch.floats(ConvScratch.OUT, (long) POSITIONS * kg * chunk * perImage);
+        float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * (cg * chunk * perImage + L));
+        float[] z = scratch.floats(ConvScratch.OUT, (long) POSITIONS * (kg * chunk * perImage + L));
         float[] du = scratch.floats(ConvScratch.WEIGHTS, (long) POSITIONS * kg * cg);
         for (int grp = 0; grp < g.groups(); grp++) {
             int group = grp;
             for (int n0 = 0; n0 < n; n0 += chunk) {
                 int count = Math.min(chunk, n - n0), cols = count * perImage, first = n0;
+                int vStride = positionStride(cg, cols), zStride = positionStride(kg, cols);
                 parallel(count * (cg + kg), i -> {
                     int img = i / (cg + kg), ch = i % (cg + kg);
                     float[] ph = ConvScratch.get().floats(ConvScratch.SPECTRA, 16L * phaseSize + POSITIONS * L);
                     if (ch < cg) {
                         int plane = ((first + img) * c + group * cg + ch) * h * w;
                         phases(x, plane, h, w, g.padTop(), g.padLeft(), tilesY + 1, tx1, phaseSize, ph);
-                        inputTransform(ph, phaseSize, tx1, perImage, v, ch * cols + img * perImage, cg * cols);
+                        inputTransform(ph, phaseSize, tx1, perImage, v, ch * cols + img * perImage, vStride);
                     } else {
                         int ki = ch - cg;
                         int plane = ((first + img) * k + group * kg + ki) * outH * outW;
                         phases(dy, plane, outH, outW, 0, 0, tilesY + 1, tx1, phaseSize, ph);
-                        gradientTransform(ph, phaseSize, perImage, z, ki * cols + img * perImage, kg * cols);
+                        gradientTransform(ph, phaseSize, perImage, z, ki * cols + img * perImage, zStride);
                     }
                 });
                 float beta = n0 == 0 ? 0f : 1f;
                 int tasks = Math.min(pool.threads(), POSITIONS);
                 pool.run(tasks, t -> {
                     for (int xi = t; xi < POSITIONS; xi += tasks) {
-                        gemm.gemm(false, true, kg, cg, cols, 1f, z, xi * kg * cols, cols, v, xi * cg * cols, cols,
+                        gemm.gemm(false, true, kg, cg, cols, 1f, z, xi * zStride, cols, v, xi * vStride, cols,
                                 beta, du, xi * kg * cg, cg, false);
                     }
                 });
             }
-            for (int ki = 0; ki < kg; ki++) {
-                for (int ci = 0; ci < cg; ci++) {
-                    int dst = ((group * kg + ki) * cg + ci) * 9;
-                    for (int r = 0; r < 3; r++) {
-                        for (int s = 0; s < 3; s++) {
-                            double sum = 0;
-                            for (int a = 0; a < 6; a++) {
-                                double row = 0;
-                                for (int b = 0; b < 6; b++) {
-                                    row += (double) du[((a * 6 + b) * kg + ki) * cg + ci] * G[b][s];
-                                }
-                                sum += G[a][r] * row;
+            ranges(kg, (ki0, ki1) -> filterGradient(du, group, ki0, ki1, kg, cg, dw));
+        }
+        lowered.biasGradient(g, dy, dbias);
+    }
+
+    /**
+     * {@code dW = Gᵀ dU G} for output channels {@code ki0 .. ki1} of the group, in double, rounded
+     * once; input channels innermost, as in {@link #filterTransform}, each weight's sums in the
+     * same order as one weight at a time.
+     */
+    private static void filterGradient(float[] du, int grp, int ki0, int ki1, int kg, int cg, float[] dw) {
+        double[] row = new double[cg], sum = new double[cg];
+        for (int ki = ki0; ki < ki1; ki++) {
+            int dst = (grp * kg + ki) * cg * 9;
+            for (int r = 0; r < 3; r++) {
+                for (int s = 0; s < 3; s++) {
+                    Arrays.fill(sum, 0);
+                    for (int a = 0; a < 6; a++) {
+                        Arrays.fill(row, 0);
+                        for (int b = 0; b < 6; b++) {
+                            double gb = G[b][s];
+                            int at = ((a * 6 + b) * kg + ki) * cg;
+                            for (int ci = 0; ci < cg; ci++) {
+                                row[ci] += (double) du[at + ci] * gb;
                             }
-                            dw[dst + r * 3 + s] = (float) sum;
                         }
+                        double ga = G[a][r];
+                        for (int ci = 0; ci < cg; ci++) {
+                            sum[ci] += ga * row[ci];
+                        }
+                    }
+                    for (int ci = 0; ci < cg; ci++) {
+                        dw[dst + ci * 9 + r * 3 + s] = (float) sum[ci];
                     }
                 }
             }
         }
-        lowered.biasGradient(g, dy, dbias);
     }
 
     /** {@code Z = A dY Aᵀ} (6×6 from each 4×4 tile of one gradient plane); position {@code ξ} at {@code out + ξ·posStride}. */
@@ -227,27 +250,42 @@ final class FloatWinogradConvolution {
         d3.intoArray(dst, at + 5 * step);
     }
 
-    /** {@code U_ξ = (G g Gᵀ)_ξ} for the group's filters, as {@code [ξ][K/G][C/G]}, in double, rounded once. */
-    private static float[] filterTransform(float[] wt, int grp, int kg, int cg) {
-        float[] u = new float[POSITIONS * kg * cg];
-        double[] t = new double[18];
-        for (int ki = 0; ki < kg; ki++) {
+    /**
+     * {@code U_ξ = (G g Gᵀ)_ξ} for output channels {@code ki0 .. ki1} of the group's filters,
+     * into {@code u} as {@code [ξ][K/G][C/G]}, in double, rounded once. The input channels run
+     * in the innermost loops, over contiguous arrays that C2 vectorises: one filter at a time,
+     * the 36 stores went to addresses {@code K/G·C/G} floats apart (64 KiB for ResNet's block),
+     * all in the same L1 set.
+     */
+    private static void filterTransform(float[] wt, int grp, int ki0, int ki1, int kg, int cg, float[] u) {
+        double[] taps = new double[9 * cg], t = new double[18 * cg];
+        for (int ki = ki0; ki < ki1; ki++) {
+            int src = (grp * kg + ki) * cg * 9;
             for (int ci = 0; ci < cg; ci++) {
-                int src = ((grp * kg + ki) * cg + ci) * 9;
-                for (int a = 0; a < 6; a++) {
-                    for (int s = 0; s < 3; s++) {
-                        t[a * 3 + s] = G[a][0] * wt[src + s] + G[a][1] * wt[src + 3 + s] + G[a][2] * wt[src + 6 + s];
+                for (int j = 0; j < 9; j++) {
+                    taps[j * cg + ci] = wt[src + ci * 9 + j];
+                }
+            }
+            for (int a = 0; a < 6; a++) {
+                double g0 = G[a][0], g1 = G[a][1], g2 = G[a][2];
+                for (int s = 0; s < 3; s++) {
+                    int to = (a * 3 + s) * cg;
+                    for (int ci = 0; ci < cg; ci++) {
+                        t[to + ci] = g0 * taps[s * cg + ci] + g1 * taps[(3 + s) * cg + ci] + g2 * taps[(6 + s) * cg + ci];
                     }
                 }
-                for (int a = 0; a < 6; a++) {
-                    for (int b = 0; b < 6; b++) {
-                        double sum = t[a * 3] * G[b][0] + t[a * 3 + 1] * G[b][1] + t[a * 3 + 2] * G[b][2];
-                        u[((a * 6 + b) * kg + ki) * cg + ci] = (float) sum;
+            }
+            for (int a = 0; a < 6; a++) {
+                int t0 = a * 3 * cg, t1 = t0 + cg, t2 = t1 + cg;
+                for (int b = 0; b < 6; b++) {
+                    double g0 = G[b][0], g1 = G[b][1], g2 = G[b][2];
+                    int dst = ((a * 6 + b) * kg + ki) * cg;
+                    for (int ci = 0; ci < cg; ci++) {
+                        u[dst + ci] = (float) (t[t0 + ci] * g0 + t[t1 + ci] * g1 + t[t2 + ci] * g2);
                     }
                 }
             }
         }
-        return u;
     }
 
     /** Splits one padded input plane into the 16 phase planes of {@code rows × tx1} (zero outside the image and in the slack). */
@@ -376,6 +414,30 @@ final class FloatWinogradConvolution {
         b.add(d.mul(2f)).intoArray(dst, at + step);
         a.add(c.mul(4f)).intoArray(dst, at + 2 * step);
         b.add(d.mul(8f)).add(m5).intoArray(dst, at + 3 * step);
+    }
+
+    /**
+     * Floats from one transform position's block of {@code rows × cols} to the next: one vector
+     * more than the block, so that the 36 positions of a tile do not lie a multiple of 4 KiB apart
+     * (ResNet's block: 128 × 896 floats, 112 × 4 KiB), all in the same L1 set, where the
+     * transforms read or write all 36 for every vector of tiles.
+     */
+    private static int positionStride(int rows, int cols) {
+        return rows * cols + L;
+    }
+
+    /** Splits {@code items} into contiguous ranges {@code [from, to)}, one per worker. */
+    private void ranges(int items, RangeBody body) {
+        int tasks = Math.min(pool.threads(), items);
+        if (tasks <= 1) {
+            body.run(0, items);
+            return;
+        }
+        pool.run(tasks, t -> body.run((int) ((long) items * t / tasks), (int) ((long) items * (t + 1) / tasks)));
+    }
+
+    private interface RangeBody {
+        void run(int from, int to);
     }
 
     /** Splits {@code items} into contiguous ranges, one per worker. */
