@@ -126,7 +126,7 @@ final class FloatWinogradConvolution {
                 });
                 parallel(count * kg, i -> {
                     int img = i / kg, ki = i % kg, kk = group * kg + ki;
-                    float[] tmp = ConvScratch.get().floats(ConvScratch.SPECTRA, 16L * phaseSize + POSITIONS * L);
+                    float[] tmp = ConvScratch.get().floats(ConvScratch.SPECTRA, 56L * L);
                     outputTransform(m, ki * cols + img * perImage, mStride, perImage, tx1, tilesX, tilesY,
                             y, ((first + img) * k + kk) * outH * outW, outH, outW, bias == null ? 0f : bias[kk], tmp);
                 });
@@ -371,7 +371,7 @@ final class FloatWinogradConvolution {
      */
     private static void outputTransform(float[] m, int in, int posStride, int perImage, int tx1, int tilesX, int tilesY,
                                         float[] y, int plane, int outH, int outW, float bias, float[] tmp) {
-        int rowsAt = 0, outAt = 24 * L;
+        int rowsAt = 0, outAt = 24 * L, tilesAt = 40 * L;
         for (int t = 0; t < perImage; t += L) {
             // Rows a = 0..5: A applied along the second index.
             for (int a = 0; a < 6; a++) {
@@ -387,6 +387,34 @@ final class FloatWinogradConvolution {
                         FloatVector.fromArray(SPECIES, tmp, at + 8 * L), FloatVector.fromArray(SPECIES, tmp, at + 12 * L),
                         FloatVector.fromArray(SPECIES, tmp, at + 16 * L), FloatVector.fromArray(SPECIES, tmp, at + 20 * L),
                         tmp, outAt + j * L, 4 * L);
+            }
+            if (L == 16) {
+                // Tiles to rows (each tile's 16 outputs, plus the bias, contiguous), then four
+                // 4-float copies per tile: the element-by-element scatter below, with a division
+                // per tile, took more time than the transforms and was half this method.
+                LaneTranspose.transpose(tmp, outAt, L, 16, L, tmp, tilesAt, 16, bias);
+                for (int lane = 0, tile = t, ty = t / tx1, tx = t % tx1; lane < L; lane++, tile++) {
+                    if (ty < tilesY && tx < tilesX) {
+                        int oy = 4 * ty, ox = 4 * tx, from = tilesAt + lane * 16;
+                        if (oy + 4 <= outH && ox + 4 <= outW) {
+                            for (int i = 0, row = plane + oy * outW + ox; i < 4; i++, row += outW) {
+                                FloatVector.fromArray(FloatVector.SPECIES_128, tmp, from + 4 * i)
+                                        .intoArray(y, row);
+                            }
+                        } else {
+                            for (int i = 0; i < 4 && oy + i < outH; i++) {
+                                for (int j = 0; j < 4 && ox + j < outW; j++) {
+                                    y[plane + (oy + i) * outW + ox + j] = tmp[from + 4 * i + j];
+                                }
+                            }
+                        }
+                    }
+                    if (++tx == tx1) {
+                        tx = 0;
+                        ty++;
+                    }
+                }
+                continue;
             }
             for (int lane = 0; lane < L; lane++) {
                 int tile = t + lane, ty = tile / tx1, tx = tile % tx1;
