@@ -167,6 +167,16 @@ final class FloatGemm {
                         java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
                     }
                 }
+            } else if (nr == NR && L == 16) {
+                // Rows of B become the panel's columns 16×16 at a time in registers (element by
+                // element, this packing took longer than the multiply-adds of Winograd's backward
+                // filter, whose GEMMs are all transposed-B). Adding -0 copies every value exactly.
+                for (int j0 = 0; j0 < NR; j0 += L) {
+                    int src = offB + (jc + jr + j0) * ldb + pc;
+                    for (int p0 = 0; p0 < kc; p0 += L) {
+                        LaneTranspose.transpose(b, src + p0, ldb, L, Math.min(L, kc - p0), bp, base + p0 * NR + j0, NR, -0f);
+                    }
+                }
             } else {
                 for (int j = 0; j < nr; j++) {
                     int src = offB + (jc + jr + j) * ldb + pc;
