@@ -202,7 +202,21 @@ final class FloatGemm {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
-            if (!transA) {
+            if (!transA && mr == MR) {
+                // Column by column, the six rows read as six sequential streams and the panel
+                // written in order (row by row, each row's pass strode through the whole panel).
+                int s0 = offA + (ic + ir) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
+                int s4 = s3 + lda, s5 = s4 + lda;
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * MR;
+                    ap[d] = a[s0 + p];
+                    ap[d + 1] = a[s1 + p];
+                    ap[d + 2] = a[s2 + p];
+                    ap[d + 3] = a[s3 + p];
+                    ap[d + 4] = a[s4 + p];
+                    ap[d + 5] = a[s5 + p];
+                }
+            } else if (!transA) {
                 for (int r = 0; r < mr; r++) {
                     int src = offA + (ic + ir + r) * lda + pc;
                     for (int p = 0; p < kc; p++) {
