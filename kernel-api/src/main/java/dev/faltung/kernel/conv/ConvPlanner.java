@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * direction) and caches the choice for the life of the planner. In {@link Mode#BENCHMARK} (the
  * default, like cuDNN's "find") it runs every applicable algorithm through the backend's own
  * conv kernels on scratch buffers of the right sizes and keeps the fastest: first untimed, until
- * the JIT has compiled each one, then 3 to 20 timed runs each, taking turns, within about 300 ms
- * per candidate or longer while it still gets faster, the fastest run counting (against noise).
+ * the JIT has compiled each one, then 3 to 20 timed runs each, taking turns, each after an
+ * untimed one of its own, within about 300 ms per candidate or longer while it still gets
+ * faster, the fastest run counting (against noise).
  * In {@link Mode#HEURISTIC} it applies fixed rules, so the choice is deterministic. The shared
  * planner's mode comes from the system property
  * {@code faltung.conv.auto} ({@code benchmark} or {@code heuristic}). Algorithms that do not apply
@@ -233,6 +234,15 @@ public final class ConvPlanner {
                 boolean more = run < MIN_RUNS || (spent[i] < RUN_BUDGET_NANOS && fastest[i] <= 2 * leader)
                         || (improving[i] && fastest[i] <= 4 * leader && spent[i] < RUN_CAP_NANOS);
                 if (!more) continue;
+                if (count > 1) {
+                    // An untimed run first: the candidate before it leaves the caches (and the
+                    // shared scratch arrays) to itself. On the 15×15 kernel an FFT that had
+                    // warmed up to 10.6 ms timed 16.0 ms at best, each time right after IM2COL's
+                    // 70 ms, and lost to DIRECT's 14.8 (twice as slow as FFT in the benchmark).
+                    long u0 = System.nanoTime();
+                    run(kernels, key.direction(), applicable.get(i), g, s);
+                    spent[i] += System.nanoTime() - u0;
+                }
                 long t0 = System.nanoTime();
                 run(kernels, key.direction(), applicable.get(i), g, s);
                 long dt = System.nanoTime() - t0;
