@@ -138,7 +138,10 @@ final class FloatFftConvolution {
         // Kernel spectra as [p][bin][q], real parts then imaginary: contiguous over q for the
         // multiply-accumulate, which broadcasts them.
         int specIm = p * f * q;
-        float[] spec = new float[2 * specIm];
+        // Every element is written below. In the caller's scratch (its tasks use the other slots),
+        // not a new array per call: 2 MiB for the 15×15 kernel, a humongous object each time,
+        // and G1 ran a dozen collections a second while the forward pass ran.
+        float[] spec = ConvScratch.get().floats(ConvScratch.WEIGHTS, 2L * specIm);
         int planes = p * q;
         parallel((planes + L - 1) / L, kb -> {
             float[] z = ConvScratch.get().floats(ConvScratch.SPECTRA, 2L * grid);
