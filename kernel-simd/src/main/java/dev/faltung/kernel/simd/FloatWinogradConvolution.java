@@ -468,15 +468,9 @@ final class FloatWinogradConvolution {
         void run(int from, int to);
     }
 
-    /** Splits {@code items} into contiguous ranges, one per worker. */
+    /** Runs {@code body} for each of {@code items}, in contiguous ranges, one per worker. */
     private void parallel(int items, java.util.function.IntConsumer body) {
-        int tasks = Math.min(pool.threads(), items);
-        if (tasks <= 1) {
-            for (int i = 0; i < items; i++) body.accept(i);
-            return;
-        }
-        pool.run(tasks, t -> {
-            int from = (int) ((long) items * t / tasks), to = (int) ((long) items * (t + 1) / tasks);
+        ranges(items, (from, to) -> {
             for (int i = from; i < to; i++) body.accept(i);
         });
     }
