@@ -2,7 +2,9 @@ package dev.faltung.kernel.simd;
 
 import dev.faltung.kernel.conv.ConvGeometry;
 import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -137,31 +139,42 @@ final class FloatLoweredConvolution {
             return;
         }
         int p = g.outH() * g.outW();
-        parallel(g.k(), k -> {
-            double s = 0;
-            for (int n = 0; n < g.n(); n++) {
-                s += planeSum(dy, (n * g.k() + k) * p, p);
-            }
-            dbias[k] = (float) s;
-        });
+        parallel(g.k(), k -> dbias[k] = channelSum(dy, g.n(), g.k() * p, k * p, p));
     }
 
-    static float planeSum(float[] a, int off, int len) {
-        FloatVector acc = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (int bound = SPECIES.loopBound(len); i < bound; i += L) {
-            acc = acc.add(FloatVector.fromArray(SPECIES, a, off + i));
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+
+    /**
+     * The sum of {@code n} planes of {@code len} floats at {@code off}, {@code off + stride}, ...:
+     * each plane's vector of partial sums is widened into double lanes, which carry the sum
+     * across planes, and the lanes are added in order at the end. Reducing every plane's vector
+     * to a scalar instead (sixteen lane extractions for twelve additions on Fashion-MNIST's 14×14
+     * planes) was 5 % of its second layer's backward filter. Lane-wise operations only, so the
+     * compiled and interpreted forms agree to the bit.
+     */
+    static float channelSum(float[] a, int n, int stride, int off, int len) {
+        DoubleVector low = DoubleVector.zero(DOUBLES), high = low;
+        double tail = 0;
+        int bound = SPECIES.loopBound(len);
+        for (int i = 0, at = off; i < n; i++, at += stride) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int j = 0; j < bound; j += L) {
+                acc = acc.add(FloatVector.fromArray(SPECIES, a, at + j));
+            }
+            low = low.add(acc.convertShape(VectorOperators.F2D, DOUBLES, 0));
+            high = high.add(acc.convertShape(VectorOperators.F2D, DOUBLES, 1));
+            for (int j = bound; j < len; j++) {
+                tail += a[at + j];
+            }
         }
-        // Lane by lane in order, as laneSum adds them; no array (one per call, which escape
-        // analysis did not remove, made this the largest source of garbage in training).
-        float s = 0;
-        for (int l = 0; l < L; l++) {
-            s += acc.lane(l);
+        double s = tail;
+        for (int l = 0; l < DOUBLES.length(); l++) {
+            s += low.lane(l);
         }
-        for (; i < len; i++) {
-            s += a[off + i];
+        for (int l = 0; l < DOUBLES.length(); l++) {
+            s += high.lane(l);
         }
-        return s;
+        return (float) s;
     }
 
     /**
