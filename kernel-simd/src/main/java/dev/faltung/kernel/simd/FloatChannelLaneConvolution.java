@@ -253,7 +253,8 @@ final class FloatChannelLaneConvolution {
         int slack = tile.mr * g.strideW();
         ConvScratch scratch = ConvScratch.get();
         float[] xp = scratch.floats(ConvScratch.COLS, (long) cpg * lay.plane + slack);
-        float[] out = scratch.floats(ConvScratch.OUT, (long) tile.mr * blockWidth);
+        // Whole vectors of positions for the gathers, which read L of them.
+        float[] out = scratch.floats(ConvScratch.OUT, (long) Math.max(tile.mr, L) * blockWidth);
         int padded = -1;
         for (int i = from; i < to; i++) {
             int oy = i % oh, ng = i / oh, n = ng / g.groups(), grp = ng % g.groups();
@@ -282,13 +283,54 @@ final class FloatChannelLaneConvolution {
                     }
                     int count = Math.min(tile.mr, ow - ox0);
                     int dst = (n * g.k() + grp * kpg + k0) * p + oy * ow + ox0;
-                    for (int kk = 0; kk < kCount; kk++, dst += p) {
-                        float bk = bias == null ? 0f : bias[grp * kpg + k0 + kk];
-                        for (int q = 0; q < count; q++) {
-                            y[dst + q] = out[q * blockWidth + kk] + bk;
+                    if (GATHERS) {
+                        storeByGathers(out, tile, count, ox0 + L <= ow, bias, grp * kpg + k0, kCount, y, dst, p);
+                    } else {
+                        for (int kk = 0; kk < kCount; kk++, dst += p) {
+                            float bk = bias == null ? 0f : bias[grp * kpg + k0 + kk];
+                            for (int q = 0; q < count; q++) {
+                                y[dst + q] = out[q * blockWidth + kk] + bk;
+                            }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * A forward tile's {@code count} positions × {@code kCount} channels ({@code out}, positions
+     * {@code nv·L} floats apart) into the channels' planes from {@code y[dst]}, one gather of a
+     * channel's positions per channel: element by element this store was a tenth of VGG's block
+     * (a 16×16 in-register transpose with masked stores, a fifth). With {@code whole}, all
+     * {@code L} lanes are stored, those past {@code count} on positions that the row's next
+     * tile, later in the same task, overwrites.
+     */
+    private static void storeByGathers(float[] out, Tile tile, int count, boolean whole, float[] bias, int k0,
+                                       int kCount, float[] y, int dst, int p) {
+        int[] positions = POSITION_GATHERS[tile.nv];
+        // No mask object where none is needed: C2 unboxing a null mask merged with a real one
+        // dereferenced null (a JVM crash on ResNet's block).
+        VectorMask<Float> stored = SPECIES.indexInRange(0, whole ? L : count);
+        for (int kk = 0; kk < kCount; kk++, dst += p) {
+            float bk = bias == null ? 0f : bias[k0 + kk];
+            FloatVector v = FloatVector.fromArray(SPECIES, out, kk, positions, 0).add(bk);
+            if (whole) {
+                v.intoArray(y, dst);
+            } else {
+                v.intoArray(y, dst, stored);
+            }
+        }
+    }
+
+    /** By vectors per tile row {@code nv}: lane {@code q} reads position {@code q}'s element, {@code nv·L} floats apart. */
+    private static final int[][] POSITION_GATHERS = new int[5][];
+
+    static {
+        for (int nv : new int[] {1, 2, 4}) {
+            POSITION_GATHERS[nv] = new int[L];
+            for (int q = 0; q < L; q++) {
+                POSITION_GATHERS[nv][q] = q * nv * L;
             }
         }
     }
