@@ -324,10 +324,9 @@ final class FloatBatchLaneConvolution {
         float[] xl = interleaveInput(g, lay, x, scratch.floats(ConvScratch.COLS, (long) groups * lay.image));
         // Results in lanes, [group][padded channel][position][lane], channels past a group's last unused.
         float[] yl = scratch.floats(ConvScratch.OUT, (long) groups * kPadded * p * L);
-        // Items in (image group, group, block, row) order: a worker's consecutive rows share
+        // Rows in (image group, group, block, row) order: a worker's consecutive rows share
         // their weights and most of their input rows.
-        int items = groups * g.groups() * blocks * oh;
-        parallel(items, TASKS_PER_THREAD, i -> {
+        IntConsumer row = i -> {
             int oy = i % oh, b = i / oh % blocks, grp = i / oh / blocks % g.groups(), group = i / oh / blocks / g.groups();
             int at = group * lay.image + grp * cpg * lay.plane + oy * rowStep;
             int wAt = (grp * blocks + b) * cpg * g.r() * g.s() * kb;
@@ -360,16 +359,35 @@ final class FloatBatchLaneConvolution {
                     }
                 }
             }
-        });
-        parallel(groups * g.k(), u -> {
-            int group = u / g.k(), k = u % g.k(), lanes = Math.min(L, g.n() - group * L);
+        };
+        // Channel k of image group `group` out of the lanes, plus its bias.
+        ChannelOut out = (group, k) -> {
+            int lanes = Math.min(L, g.n() - group * L);
             int from = (group * kPadded + k / kpg * blocks * kb + k % kpg) * p * L;
             int to = (group * L * g.k() + k) * p;
             float bk = bias == null ? 0f : bias[k];
             for (int p0 = 0; p0 < p; p0 += L) {
                 LaneTranspose.transpose(yl, from + p0 * L, L, Math.min(L, p - p0), lanes, y, to + p0, g.k() * p, bk);
             }
-        });
+        };
+        int units = groups * g.groups() * blocks;
+        if (units >= pool.threads() * TASKS_PER_THREAD) {
+            // A block's planes out of the lanes as soon as its rows are done, while they are in
+            // this core's cache: as a pass of its own, over the whole batch's results, this read
+            // them back from memory (Fashion-MNIST's second layer: 3.2 MB, 6 % of the forward).
+            parallel(units, TASKS_PER_THREAD, u -> {
+                for (int oy = 0; oy < oh; oy++) {
+                    row.accept(u * oh + oy);
+                }
+                int b = u % blocks, grp = u / blocks % g.groups(), group = u / blocks / g.groups();
+                for (int kk = 0; kk < kb && b * kb + kk < kpg; kk++) {
+                    out.write(group, grp * kpg + b * kb + kk);
+                }
+            });
+        } else {
+            parallel(units * oh, TASKS_PER_THREAD, row);
+            parallel(groups * g.k(), u -> out.write(u / g.k(), u % g.k()));
+        }
     }
 
     void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
@@ -480,6 +498,10 @@ final class FloatBatchLaneConvolution {
             int from = (int) ((long) items * t / tasks), to = (int) ((long) items * (t + 1) / tasks);
             for (int i = from; i < to; i++) body.accept(i);
         });
+    }
+
+    private interface ChannelOut {
+        void write(int group, int k);
     }
 
     private interface ItemWithScratch {
