@@ -48,7 +48,8 @@ class FloatConvolutionsTest {
      * Batches of 16 images or more, where DIRECT may put the images in the lanes: partial last
      * groups of images, both channel blocks (4 and 2, K = 1 with an empty channel), strides,
      * dilations (the sliding tiles need neither horizontally), groups, asymmetric padding, rows
-     * wider than a vector and narrower than a tile.
+     * wider than a vector and narrower than a tile, and rows of 14 (tiles of 5, 5 and 4) under
+     * 3- and 5-wide kernels, whose tiles have their tap loops unrolled.
      */
     private static final ConvGeometry[] BATCHES = {
         new ConvGeometry(17, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
@@ -59,6 +60,8 @@ class FloatConvolutionsTest {
         new ConvGeometry(18, 2, 8, 8, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
         new ConvGeometry(16, 1, 20, 37, 4, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1),
         new ConvGeometry(31, 5, 5, 5, 12, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        new ConvGeometry(16, 3, 12, 14, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(17, 2, 14, 14, 8, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1),
     };
 
     private static final ConvAlgorithm[] SPECIALISED = {
