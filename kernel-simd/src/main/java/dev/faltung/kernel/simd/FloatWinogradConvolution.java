@@ -3,27 +3,30 @@ package dev.faltung.kernel.simd;
 import dev.faltung.kernel.conv.ConvGeometry;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * float32 Winograd F(4×4, 3×3) (Lavin &amp; Gray 2015, the matrices of the shared
  * {@code WinogradConvolution.F4X4_3X3}), with the transforms vectorised over tiles and the
- * channel reduction as 36 GEMMs, one per transform position: {@code M_ξ [K/G, T] = U_ξ [K/G, C/G]·V_ξ [C/G, T]}.
+ * channel reduction one product per transform position: {@code M_ξ [K/G, T] = U_ξ [K/G, C/G]·V_ξ [C/G, T]}.
  * <p>To make the tiles' 6×6 windows contiguous in memory, each input plane is split once into
  * 16 phase planes {@code ph[py][px][ty][tx] = x[4·ty + py - padTop][4·tx + px - padLeft]}
  * (rows of {@code tilesX + 1}); element {@code (i, j)} of tile {@code t} is then
  * {@code ph[i%4][j%4][t + (i/4)·(tilesX+1) + j/4]}, so {@code L} consecutive tiles load as one
  * vector. Tile indices run over {@code tilesY × (tilesX + 1)}: one column of tiles per row is
- * computed and discarded. Images are processed in chunks that keep {@code V} and {@code M} under
- * {@link #BUDGET} floats each.
+ * computed and discarded. The forward pass is fused, unit of tiles by unit (see {@link #run});
+ * backward filter transforms chunks of images that keep {@code V} and {@code Z} under
+ * {@link #BUDGET} floats each and multiplies them with the library GEMM.
  * <p>Backward data is this algorithm on {@code dy} with the kernel flipped, channel axes swapped
  * and padding {@code 2 - pad} (negative padding crops). Backward filter is its adjoint: 36 GEMMs
  * of transformed gradients by transformed inputs (see {@link #backwardFilter}). Applies to 3×3 kernels, stride 1,
  * dilation 1, and outputs of at least 8×8 in every direction it is used for (where the shared
  * planner's variant rule picks F(4×4)); otherwise the caller runs the shared implementation.
  * <p>Float32 error: the shared bound with this GEMM summing in float and the transforms in float:
- * {@code |ŷ - y| ≤ (C/G + 6)·u·(C/G)·max|x|·max|w|·a² + u·|y|}, {@code a² = 2304}. GEMMs run one
- * per thread and tasks split positions, images or channels, never a sum: results do not depend
+ * {@code |ŷ - y| ≤ (C/G + 6)·u·(C/G)·max|x|·max|w|·a² + u·|y|}, {@code a² = 2304}. Products and
+ * GEMMs run one per thread and tasks split tiles, positions, images or channels, never a sum: results do not depend
  * on the thread count. Backward filter: each tile's contribution is amplified as above and the
  * sum over {@code N·T} tiles adds its own rounding: {@code ≤ (a² + N·T + 6)·u·Σ|dy||x|}. Thread-safe.
  */
@@ -37,6 +40,19 @@ final class FloatWinogradConvolution {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
     private static final int POSITIONS = 36;
+    /** Tiles per unit of the fused forward: two vectors, so each broadcast weight feeds two multiply-adds. */
+    private static final int UNIT = 2 * L;
+    /** Output channels per block of {@link #product}: with two vectors of tiles, 16 accumulators. */
+    private static final int KT = 8;
+    /** Floats of the transforms' temporaries. */
+    private static final int TEMPORARY = 56 * L;
+    /**
+     * Units of work per worker, claimed by whichever thread is free: on the 2-vCPU VM one thread
+     * sometimes runs slower for a whole process (see FloatChannelLaneConvolution).
+     */
+    private static final int TASKS_PER_THREAD = 4;
+    /** Floats of phase planes per worker (1 MiB). */
+    private static final long PHASE_BUDGET = 1L << 18;
 
     private static final double[][] G = {
             {1.0 / 4, 0, 0},
@@ -89,49 +105,85 @@ final class FloatWinogradConvolution {
     /**
      * {@code y[n][k][oy][ox] = bias[k] + Σ_{c∈group(k), r, s} w[k][c][r][s]·x[n][c][oy + r - padTop][ox + s - padLeft]}
      * for {@code oy < outH, ox < outW}, inputs outside the {@code h×w} planes reading 0.
+     * <p>Fused, one unit of {@link #UNIT} tiles at a time: the unit's transformed inputs
+     * ({@code 36×C/G×UNIT} floats, 288 KiB for VGG's block) stay in the worker's L2 while each
+     * block of {@link #KT} output channels is multiplied out ({@link #product}, 36 KiB of products
+     * in L1) and transformed back. Transforming whole chunks of images for 36 library GEMMs
+     * (16 MiB each way) spent more time moving the transforms through memory and packing them
+     * than multiplying: VGG's block 10.3 ms, of which the GEMMs 5.0 at 46 % of peak.
      */
     private void run(int n, int c, int h, int w, int k, int groups, int padTop, int padLeft, int outH, int outW,
                      float[] x, float[] wt, float[] bias, float[] y) {
-        int cg = c / groups, kg = k / groups;
+        int cg = c / groups, kg = k / groups, kTiles = (kg + KT - 1) / KT;
         int tilesY = (outH + 3) / 4, tilesX = (outW + 3) / 4, tx1 = tilesX + 1;
-        int perImage = (tilesY * tx1 + L - 1) / L * L;
-        int phaseSize = (tilesY + 1) * tx1 + L;
-        int chunk = (int) Math.max(1, Math.min(n, BUDGET / ((long) POSITIONS * Math.max(cg, kg) * perImage)));
-        ConvScratch scratch = ConvScratch.get();
-        float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * (cg * chunk * perImage + L));
-        float[] m = scratch.floats(ConvScratch.OUT, (long) POSITIONS * (kg * chunk * perImage + L));
+        int units = (tilesY * tx1 + UNIT - 1) / UNIT;
+        // Bands of units whose phase planes, all channels', are made once and fit the budget,
+        // and enough of them to keep every worker busy.
+        int bands = Math.max(1, Math.min(units, (pool.threads() * TASKS_PER_THREAD + n * groups - 1) / (n * groups)));
+        while (bands < units && (long) cg * 16 * bandPhaseSize((units + bands - 1) / bands, tx1) > PHASE_BUDGET) {
+            bands++;
+        }
+        int bandUnits = (units + bands - 1) / bands, phaseSize = bandPhaseSize(bandUnits, tx1);
+        int bandsPerImage = (units + bandUnits - 1) / bandUnits;
+        int vStride = positionStride(cg, UNIT), mStride = positionStride(KT, UNIT);
         // The caller's slot, written by the workers below and then only read: the transformed
         // filters took a quarter of the forward pass on one thread while the other waited
         // (ResNet's block), and a new array every call.
-        float[] u = scratch.floats(ConvScratch.WEIGHTS, (long) POSITIONS * kg * cg);
-        for (int grp = 0; grp < groups; grp++) {
-            int group = grp;
-            ranges(kg, (ki0, ki1) -> filterTransform(wt, group, ki0, ki1, kg, cg, u));
-            for (int n0 = 0; n0 < n; n0 += chunk) {
-                int count = Math.min(chunk, n - n0), cols = count * perImage, first = n0;
-                int vStride = positionStride(cg, cols), mStride = positionStride(kg, cols);
-                parallel(count * cg, i -> {
-                    int img = i / cg, ci = i % cg;
-                    float[] ph = ConvScratch.get().floats(ConvScratch.SPECTRA, 16L * phaseSize + POSITIONS * L);
-                    int plane = ((first + img) * c + group * cg + ci) * h * w;
-                    phases(x, plane, h, w, padTop, padLeft, tilesY + 1, tx1, phaseSize, ph);
-                    inputTransform(ph, phaseSize, tx1, perImage, v, ci * cols + img * perImage, vStride);
-                });
-                int tasks = Math.min(pool.threads(), POSITIONS);
-                pool.run(tasks, t -> {
-                    for (int xi = t; xi < POSITIONS; xi += tasks) {
-                        gemm.gemm(false, false, kg, cols, cg, 1f, u, xi * kg * cg, cg, v, xi * vStride, cols,
-                                0f, m, xi * mStride, cols, false);
+        float[] u = ConvScratch.get().floats(ConvScratch.WEIGHTS, (long) groups * kTiles * POSITIONS * cg * KT);
+        ranges(groups * kTiles, TASKS_PER_THREAD, (from, to) -> filterTransform(wt, from, to, kg, cg, u));
+        ranges(n * groups * bandsPerImage, TASKS_PER_THREAD, (from, to) -> {
+            ConvScratch scratch = ConvScratch.get();
+            int line = cg * 16 * phaseSize, tmpAt = POSITIONS * mStride;
+            float[] ph = scratch.floats(ConvScratch.COLS, (long) line + lineLength(tx1));
+            float[] v = scratch.floats(ConvScratch.OUT, (long) POSITIONS * vStride);
+            float[] m = scratch.floats(ConvScratch.SPECTRA, (long) POSITIONS * mStride + TEMPORARY);
+            for (int i = from; i < to; i++) {
+                int band = i % bandsPerImage, ng = i / bandsPerImage, img = ng / groups, grp = ng % groups;
+                int u0 = band * bandUnits, u1 = Math.min(units, u0 + bandUnits);
+                // Tile rows the band's tiles read: each window reaches one tile row down.
+                int ty0 = u0 * UNIT / tx1, ty1 = Math.min(tilesY + 1, (u1 * UNIT - 1) / tx1 + 2), tBase = ty0 * tx1;
+                for (int ci = 0; ci < cg; ci++) {
+                    int plane = (img * c + grp * cg + ci) * h * w;
+                    phaseRows(x, plane, h, w, padTop, padLeft, ty0, ty1, tx1, phaseSize, ph, ci * 16 * phaseSize, line);
+                }
+                for (int t0 = u0 * UNIT; t0 < u1 * UNIT; t0 += UNIT) {
+                    int t1 = t0 + UNIT;
+                    for (int ci = 0; ci < cg; ci++) {
+                        inputTransform(ph, ci * 16 * phaseSize - tBase, phaseSize, tx1, t0, t1, m, tmpAt, v, ci * UNIT,
+                                vStride);
                     }
-                });
-                parallel(count * kg, i -> {
-                    int img = i / kg, ki = i % kg, kk = group * kg + ki;
-                    float[] tmp = ConvScratch.get().floats(ConvScratch.SPECTRA, 56L * L);
-                    outputTransform(m, ki * cols + img * perImage, mStride, perImage, tx1, tilesX, tilesY,
-                            y, ((first + img) * k + kk) * outH * outW, outH, outW, bias == null ? 0f : bias[kk], tmp);
-                });
+                    for (int kt = 0; kt < kTiles; kt++) {
+                        int uAt = (grp * kTiles + kt) * POSITIONS * cg * KT;
+                        for (int xi = 0; xi < POSITIONS; xi++) {
+                            product(u, uAt + xi * cg * KT, v, xi * vStride, cg, m, xi * mStride);
+                        }
+                        for (int kk = 0, k0 = grp * kg + kt * KT; kk < Math.min(KT, kg - kt * KT); kk++) {
+                            outputTransform(m, kk * UNIT, mStride, t0, t1, tx1, tilesX, tilesY, y,
+                                    (img * k + k0 + kk) * outH * outW, outH, outW, bias == null ? 0f : bias[k0 + kk],
+                                    m, tmpAt);
+                        }
+                    }
+                }
             }
-        }
+        });
+    }
+
+    /**
+     * Floats of one phase plane of a band of {@code bandUnits}: the tile rows its tiles read
+     * (a row more than they span, and one for a band starting mid-row), then slack for a
+     * vector read one column to the right and for the phase rows' whole-vector stores.
+     */
+    private static int bandPhaseSize(int bandUnits, int tx1) {
+        return ((bandUnits * UNIT + tx1 - 1) / tx1 + 2) * tx1 + 2 * L;
+    }
+
+    /**
+     * Floats of one phase plane: the tile rows, and past the last tile that a vector of tiles
+     * reads ({@code tiles}, rounded up) its window's reach of one row and one column, plus a
+     * vector of slack for the phase rows' whole-vector stores.
+     */
+    private static int phaseSize(int tilesY, int tx1, int tiles) {
+        return Math.max((tilesY + 1) * tx1, tiles + tx1 + 1) + L;
     }
 
     /**
@@ -145,7 +197,7 @@ final class FloatWinogradConvolution {
         int cg = g.cPerGroup(), kg = g.kPerGroup();
         int tilesY = (outH + 3) / 4, tilesX = (outW + 3) / 4, tx1 = tilesX + 1;
         int perImage = (tilesY * tx1 + L - 1) / L * L;
-        int phaseSize = (tilesY + 1) * tx1 + L;
+        int phaseSize = phaseSize(tilesY, tx1, perImage), lineAt = 16 * phaseSize, tmpAt = lineAt + lineLength(tx1);
         int chunk = (int) Math.max(1, Math.min(n, BUDGET / ((long) POSITIONS * Math.max(cg, kg) * perImage)));
         ConvScratch scratch = ConvScratch.get();
         float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * (cg * chunk * perImage + L));
@@ -158,16 +210,16 @@ final class FloatWinogradConvolution {
                 int vStride = positionStride(cg, cols), zStride = positionStride(kg, cols);
                 parallel(count * (cg + kg), i -> {
                     int img = i / (cg + kg), ch = i % (cg + kg);
-                    float[] ph = ConvScratch.get().floats(ConvScratch.SPECTRA, 16L * phaseSize + POSITIONS * L);
+                    float[] ph = ConvScratch.get().floats(ConvScratch.SPECTRA, (long) tmpAt + TEMPORARY);
                     if (ch < cg) {
                         int plane = ((first + img) * c + group * cg + ch) * h * w;
-                        phases(x, plane, h, w, g.padTop(), g.padLeft(), tilesY + 1, tx1, phaseSize, ph);
-                        inputTransform(ph, phaseSize, tx1, perImage, v, ch * cols + img * perImage, vStride);
+                        phaseRows(x, plane, h, w, g.padTop(), g.padLeft(), 0, tilesY + 1, tx1, phaseSize, ph, 0, lineAt);
+                        inputTransform(ph, 0, phaseSize, tx1, 0, perImage, ph, tmpAt, v, ch * cols + img * perImage, vStride);
                     } else {
                         int ki = ch - cg;
                         int plane = ((first + img) * k + group * kg + ki) * outH * outW;
-                        phases(dy, plane, outH, outW, 0, 0, tilesY + 1, tx1, phaseSize, ph);
-                        gradientTransform(ph, phaseSize, perImage, z, ki * cols + img * perImage, zStride);
+                        phaseRows(dy, plane, outH, outW, 0, 0, 0, tilesY + 1, tx1, phaseSize, ph, 0, lineAt);
+                        gradientTransform(ph, phaseSize, perImage, tmpAt, z, ki * cols + img * perImage, zStride);
                     }
                 });
                 float beta = n0 == 0 ? 0f : 1f;
@@ -219,8 +271,8 @@ final class FloatWinogradConvolution {
     }
 
     /** {@code Z = A dY Aᵀ} (6×6 from each 4×4 tile of one gradient plane); position {@code ξ} at {@code out + ξ·posStride}. */
-    private static void gradientTransform(float[] ph, int phaseSize, int perImage, float[] zOut, int out, int posStride) {
-        int tmpAt = 16 * phaseSize;
+    private static void gradientTransform(float[] ph, int phaseSize, int perImage, int tmpAt, float[] zOut, int out,
+                                          int posStride) {
         for (int t = 0; t < perImage; t += L) {
             for (int i = 0; i < 4; i++) {
                 int rowBase = (i * 4) * phaseSize + t;
@@ -251,82 +303,184 @@ final class FloatWinogradConvolution {
     }
 
     /**
-     * {@code U_ξ = (G g Gᵀ)_ξ} for output channels {@code ki0 .. ki1} of the group's filters,
-     * into {@code u} as {@code [ξ][K/G][C/G]}, in double, rounded once. The input channels run
-     * in the innermost loops, over contiguous arrays that C2 vectorises: one filter at a time,
-     * the 36 stores went to addresses {@code K/G·C/G} floats apart (64 KiB for ResNet's block),
-     * all in the same L1 set.
+     * {@code U_ξ = (G g Gᵀ)_ξ} for blocks {@code from .. to} of {@link #KT} output channels (in
+     * group, block order) into {@code u} as {@code [group][block][ξ][C/G][KT]}, the layout
+     * {@link #product} broadcasts from, channels past the group's last zero; in double, rounded
+     * once. The input channels run in the innermost loops, over contiguous arrays that C2
+     * vectorises.
      */
-    private static void filterTransform(float[] wt, int grp, int ki0, int ki1, int kg, int cg, float[] u) {
+    private static void filterTransform(float[] wt, int from, int to, int kg, int cg, float[] u) {
+        int kTiles = (kg + KT - 1) / KT;
         double[] taps = new double[9 * cg], t = new double[18 * cg];
-        for (int ki = ki0; ki < ki1; ki++) {
-            int src = (grp * kg + ki) * cg * 9;
-            for (int ci = 0; ci < cg; ci++) {
-                for (int j = 0; j < 9; j++) {
-                    taps[j * cg + ci] = wt[src + ci * 9 + j];
-                }
+        for (int block = from; block < to; block++) {
+            int grp = block / kTiles, kt = block % kTiles, at = block * POSITIONS * cg * KT;
+            if ((kt + 1) * KT > kg) {
+                Arrays.fill(u, at, at + POSITIONS * cg * KT, 0f);
             }
-            for (int a = 0; a < 6; a++) {
-                double g0 = G[a][0], g1 = G[a][1], g2 = G[a][2];
-                for (int s = 0; s < 3; s++) {
-                    int to = (a * 3 + s) * cg;
-                    for (int ci = 0; ci < cg; ci++) {
-                        t[to + ci] = g0 * taps[s * cg + ci] + g1 * taps[(3 + s) * cg + ci] + g2 * taps[(6 + s) * cg + ci];
+            for (int kk = 0; kk < Math.min(KT, kg - kt * KT); kk++) {
+                int src = (grp * kg + kt * KT + kk) * cg * 9;
+                for (int ci = 0; ci < cg; ci++) {
+                    for (int j = 0; j < 9; j++) {
+                        taps[j * cg + ci] = wt[src + ci * 9 + j];
                     }
                 }
-            }
-            for (int a = 0; a < 6; a++) {
-                int t0 = a * 3 * cg, t1 = t0 + cg, t2 = t1 + cg;
-                for (int b = 0; b < 6; b++) {
-                    double g0 = G[b][0], g1 = G[b][1], g2 = G[b][2];
-                    int dst = ((a * 6 + b) * kg + ki) * cg;
-                    for (int ci = 0; ci < cg; ci++) {
-                        u[dst + ci] = (float) (t[t0 + ci] * g0 + t[t1 + ci] * g1 + t[t2 + ci] * g2);
+                for (int a = 0; a < 6; a++) {
+                    double g0 = G[a][0], g1 = G[a][1], g2 = G[a][2];
+                    for (int s = 0; s < 3; s++) {
+                        int to3 = (a * 3 + s) * cg;
+                        for (int ci = 0; ci < cg; ci++) {
+                            t[to3 + ci] = g0 * taps[s * cg + ci] + g1 * taps[(3 + s) * cg + ci] + g2 * taps[(6 + s) * cg + ci];
+                        }
+                    }
+                }
+                for (int a = 0; a < 6; a++) {
+                    int t0 = a * 3 * cg, t1 = t0 + cg, t2 = t1 + cg;
+                    for (int b = 0; b < 6; b++) {
+                        double g0 = G[b][0], g1 = G[b][1], g2 = G[b][2];
+                        int dst = at + (a * 6 + b) * cg * KT + kk;
+                        for (int ci = 0; ci < cg; ci++) {
+                            u[dst + ci * KT] = (float) (t[t0 + ci] * g0 + t[t1 + ci] * g1 + t[t2 + ci] * g2);
+                        }
                     }
                 }
             }
         }
     }
 
-    /** Splits one padded input plane into the 16 phase planes of {@code rows × tx1} (zero outside the image and in the slack). */
-    private static void phases(float[] x, int plane, int h, int w, int padTop, int padLeft, int rows, int tx1,
-                               int phaseSize, float[] ph) {
-        Arrays.fill(ph, 0, 16 * phaseSize, 0f);
-        // Tiles tx whose four columns 4·tx - padLeft .. +3 all lie inside the row: read in order.
-        int full0 = Math.min(tx1, (Math.max(0, padLeft) + 3) / 4);
-        int full1 = Math.max(full0, Math.min(tx1, Math.floorDiv(w - 4 + padLeft, 4) + 1));
-        for (int ty = 0; ty < rows; ty++) {
+    /**
+     * {@code m[mAt + kk·UNIT + t] = Σ_c u[uAt + c·KT + kk]·v[vAt + c·UNIT + t]} for {@code kk < KT},
+     * {@code t < UNIT}: one transform position's products for a block of output channels and a
+     * unit of tiles, summed over input channels in order.
+     */
+    private static void product(float[] u, int uAt, float[] v, int vAt, int cg, float[] m, int mAt) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector a0 = z, b0 = z, a1 = z, b1 = z, a2 = z, b2 = z, a3 = z, b3 = z;
+        FloatVector a4 = z, b4 = z, a5 = z, b5 = z, a6 = z, b6 = z, a7 = z, b7 = z;
+        for (int c = 0; c < cg; c++) {
+            int vc = vAt + c * UNIT, uc = uAt + c * KT;
+            FloatVector v0 = FloatVector.fromArray(SPECIES, v, vc), v1 = FloatVector.fromArray(SPECIES, v, vc + L);
+            FloatVector w = FloatVector.broadcast(SPECIES, u[uc]);
+            a0 = w.fma(v0, a0);
+            b0 = w.fma(v1, b0);
+            w = FloatVector.broadcast(SPECIES, u[uc + 1]);
+            a1 = w.fma(v0, a1);
+            b1 = w.fma(v1, b1);
+            w = FloatVector.broadcast(SPECIES, u[uc + 2]);
+            a2 = w.fma(v0, a2);
+            b2 = w.fma(v1, b2);
+            w = FloatVector.broadcast(SPECIES, u[uc + 3]);
+            a3 = w.fma(v0, a3);
+            b3 = w.fma(v1, b3);
+            w = FloatVector.broadcast(SPECIES, u[uc + 4]);
+            a4 = w.fma(v0, a4);
+            b4 = w.fma(v1, b4);
+            w = FloatVector.broadcast(SPECIES, u[uc + 5]);
+            a5 = w.fma(v0, a5);
+            b5 = w.fma(v1, b5);
+            w = FloatVector.broadcast(SPECIES, u[uc + 6]);
+            a6 = w.fma(v0, a6);
+            b6 = w.fma(v1, b6);
+            w = FloatVector.broadcast(SPECIES, u[uc + 7]);
+            a7 = w.fma(v0, a7);
+            b7 = w.fma(v1, b7);
+        }
+        a0.intoArray(m, mAt);
+        b0.intoArray(m, mAt + L);
+        a1.intoArray(m, mAt + UNIT);
+        b1.intoArray(m, mAt + UNIT + L);
+        a2.intoArray(m, mAt + 2 * UNIT);
+        b2.intoArray(m, mAt + 2 * UNIT + L);
+        a3.intoArray(m, mAt + 3 * UNIT);
+        b3.intoArray(m, mAt + 3 * UNIT + L);
+        a4.intoArray(m, mAt + 4 * UNIT);
+        b4.intoArray(m, mAt + 4 * UNIT + L);
+        a5.intoArray(m, mAt + 5 * UNIT);
+        b5.intoArray(m, mAt + 5 * UNIT + L);
+        a6.intoArray(m, mAt + 6 * UNIT);
+        b6.intoArray(m, mAt + 6 * UNIT + L);
+        a7.intoArray(m, mAt + 7 * UNIT);
+        b7.intoArray(m, mAt + 7 * UNIT + L);
+    }
+
+    /**
+     * By phase {@code px}: lane {@code t} of the first half takes {@code 4t + px} of two vectors;
+     * of the second, {@code 4(t - L/2) + px} (a 16×4 to 4×16 transpose cost a third more, one
+     * gather per phase half as much again, the scalar copy 40 %).
+     */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] FIRST_HALF_BY_FOUR = new VectorShuffle[4],
+            SECOND_HALF_BY_FOUR = new VectorShuffle[4];
+    private static final VectorMask<Float> SECOND_HALF = SPECIES.indexInRange(-L / 2, L / 2);
+
+    static {
+        for (int px = 0; px < 4; px++) {
+            int[] first = new int[L], second = new int[L];
+            for (int t = 0; t < L / 2; t++) {
+                first[t] = 4 * t + px;
+                second[t + L / 2] = 4 * t + px;
+            }
+            FIRST_HALF_BY_FOUR[px] = VectorShuffle.fromArray(SPECIES, first, 0);
+            SECOND_HALF_BY_FOUR[px] = VectorShuffle.fromArray(SPECIES, second, 0);
+        }
+    }
+    /** Floats of the zero-padded line that {@link #phaseRows} splits: whole blocks of four vectors. */
+    private static int lineLength(int tx1) {
+        return (4 * tx1 + 4 * L - 1) / (4 * L) * (4 * L);
+    }
+
+    /**
+     * Tile rows {@code ty0 .. ty1} of the 16 phase planes of one padded plane at {@code ph[phAt]}:
+     * {@code ph[phAt + (py·4 + px)·phaseSize + (ty - ty0)·tx1 + tx] = x[plane + iy·w + ix]} with
+     * {@code iy = 4·ty + py - padTop}, {@code ix = 4·tx + px - padLeft}, 0 outside the
+     * {@code h×w} plane. Each input row goes through a zero-padded line at {@code ph[lineAt]}
+     * and is split by four in vectors; a row's last vector spills into the next row, which is
+     * written after it (and past row {@code ty1 - 1}, into slack that no real tile reads).
+     */
+    private static void phaseRows(float[] x, int plane, int h, int w, int padTop, int padLeft, int ty0, int ty1,
+                                  int tx1, int phaseSize, float[] ph, int phAt, int lineAt) {
+        int length = lineLength(tx1);
+        int from = Math.max(0, padLeft), to = Math.min(length, w + padLeft);
+        for (int ty = ty0; ty < ty1; ty++) {
             for (int py = 0; py < 4; py++) {
-                int iy = 4 * ty + py - padTop;
-                if (iy < 0 || iy >= h) continue;
-                int row = plane + iy * w - padLeft;
-                int d0 = py * 4 * phaseSize + ty * tx1, d1 = d0 + phaseSize, d2 = d1 + phaseSize, d3 = d2 + phaseSize;
-                for (int tx = full0; tx < full1; tx++) {
-                    int src = row + 4 * tx;
-                    ph[d0 + tx] = x[src];
-                    ph[d1 + tx] = x[src + 1];
-                    ph[d2 + tx] = x[src + 2];
-                    ph[d3 + tx] = x[src + 3];
-                }
-                for (int tx = 0; tx < tx1; tx++) {
-                    if (tx == full0) tx = full1;
-                    if (tx >= tx1) break;
+                int iy = 4 * ty + py - padTop, dst = phAt + (py * 4) * phaseSize + (ty - ty0) * tx1;
+                if (iy < 0 || iy >= h || from >= to) {
+                    FloatVector zero = FloatVector.zero(SPECIES);
                     for (int px = 0; px < 4; px++) {
-                        int ix = 4 * tx + px - padLeft;
-                        if (ix >= 0 && ix < w) ph[d0 + px * phaseSize + tx] = x[row + 4 * tx + px];
+                        for (int tx = 0; tx < tx1; tx += L) {
+                            zero.intoArray(ph, dst + px * phaseSize + tx);
+                        }
+                    }
+                    continue;
+                }
+                Arrays.fill(ph, lineAt, lineAt + from, 0f);
+                System.arraycopy(x, plane + iy * w + from - padLeft, ph, lineAt + from, to - from);
+                Arrays.fill(ph, lineAt + to, lineAt + length, 0f);
+                for (int q = 0, tx = 0; q < length; q += 4 * L, tx += L) {
+                    FloatVector l0 = FloatVector.fromArray(SPECIES, ph, lineAt + q);
+                    FloatVector l1 = FloatVector.fromArray(SPECIES, ph, lineAt + q + L);
+                    FloatVector l2 = FloatVector.fromArray(SPECIES, ph, lineAt + q + 2 * L);
+                    FloatVector l3 = FloatVector.fromArray(SPECIES, ph, lineAt + q + 3 * L);
+                    for (int px = 0; px < 4; px++) {
+                        // Lane t takes element 4t + px: the first half from (l0, l1), the second from (l2, l3).
+                        FloatVector low = l0.rearrange(FIRST_HALF_BY_FOUR[px], l1);
+                        FloatVector high = l2.rearrange(SECOND_HALF_BY_FOUR[px], l3);
+                        low.blend(high, SECOND_HALF).intoArray(ph, dst + px * phaseSize + tx);
                     }
                 }
             }
         }
     }
 
-    /** {@code V = Bᵀ d B} for every tile of one plane; position {@code ξ}'s row at {@code out + ξ·posStride}. */
-    private static void inputTransform(float[] ph, int phaseSize, int tx1, int perImage, float[] v, int out, int posStride) {
-        float[] tmp = ph; // row-transform results live past the 16 phase planes
-        int tmpAt = 16 * phaseSize;
-        for (int t = 0; t < perImage; t += L) {
+    /**
+     * {@code V = Bᵀ d B} for tiles {@code t0 .. t1} (whole vectors) of the phase planes whose
+     * tile 0 lies at {@code ph[phAt]}; position {@code ξ}'s row at {@code v[out + ξ·posStride + t - t0]}, the
+     * row transforms in {@code tmp[tmpAt ..]}.
+     */
+    private static void inputTransform(float[] ph, int phAt, int phaseSize, int tx1, int t0, int t1, float[] tmp,
+                                       int tmpAt, float[] v, int out, int posStride) {
+        for (int t = t0; t < t1; t += L) {
             for (int i = 0; i < 6; i++) {
-                int rowBase = ((i % 4) * 4) * phaseSize + t + (i / 4) * tx1;
+                int rowBase = phAt + ((i % 4) * 4) * phaseSize + t + (i / 4) * tx1;
                 FloatVector d0 = FloatVector.fromArray(SPECIES, ph, rowBase);
                 FloatVector d1 = FloatVector.fromArray(SPECIES, ph, rowBase + phaseSize);
                 FloatVector d2 = FloatVector.fromArray(SPECIES, ph, rowBase + 2 * phaseSize);
@@ -344,7 +498,7 @@ final class FloatWinogradConvolution {
                 FloatVector r4 = FloatVector.fromArray(SPECIES, tmp, at + 24 * L);
                 FloatVector r5 = FloatVector.fromArray(SPECIES, tmp, at + 30 * L);
                 // V[a][j] for a = 0..5 at position ξ = a·6 + j
-                bt(r0, r1, r2, r3, r4, r5, v, out + j * posStride + t, 6 * posStride);
+                bt(r0, r1, r2, r3, r4, r5, v, out + j * posStride + t - t0, 6 * posStride);
             }
         }
     }
@@ -366,16 +520,18 @@ final class FloatWinogradConvolution {
     }
 
     /**
-     * {@code Y = Aᵀ M A} for the tiles of one output plane, written to {@code y} (plus
-     * {@code bias}) where inside the {@code outH×outW} plane.
+     * {@code Y = Aᵀ M A} for tiles {@code t0 .. t1} (whole vectors) of one output plane, tile
+     * {@code t}'s position {@code ξ} at {@code m[in + ξ·posStride + t - t0]}, written to {@code y}
+     * (plus {@code bias}) where inside the {@code outH×outW} plane; temporaries in {@code tmp[tmpAt ..]}.
      */
-    private static void outputTransform(float[] m, int in, int posStride, int perImage, int tx1, int tilesX, int tilesY,
-                                        float[] y, int plane, int outH, int outW, float bias, float[] tmp) {
-        int rowsAt = 0, outAt = 24 * L, tilesAt = 40 * L;
-        for (int t = 0; t < perImage; t += L) {
+    private static void outputTransform(float[] m, int in, int posStride, int t0, int t1, int tx1, int tilesX,
+                                        int tilesY, float[] y, int plane, int outH, int outW, float bias,
+                                        float[] tmp, int tmpAt) {
+        int rowsAt = tmpAt, outAt = tmpAt + 24 * L, tilesAt = tmpAt + 40 * L;
+        for (int t = t0; t < t1; t += L) {
             // Rows a = 0..5: A applied along the second index.
             for (int a = 0; a < 6; a++) {
-                int at = in + a * 6 * posStride + t;
+                int at = in + a * 6 * posStride + t - t0;
                 at(FloatVector.fromArray(SPECIES, m, at), FloatVector.fromArray(SPECIES, m, at + posStride),
                         FloatVector.fromArray(SPECIES, m, at + 2 * posStride), FloatVector.fromArray(SPECIES, m, at + 3 * posStride),
                         FloatVector.fromArray(SPECIES, m, at + 4 * posStride), FloatVector.fromArray(SPECIES, m, at + 5 * posStride),
@@ -456,7 +612,12 @@ final class FloatWinogradConvolution {
 
     /** Splits {@code items} into contiguous ranges {@code [from, to)}, one per worker. */
     private void ranges(int items, RangeBody body) {
-        int tasks = Math.min(pool.threads(), items);
+        ranges(items, 1, body);
+    }
+
+    /** The same with {@code tasksPerThread} ranges per worker, claimed by whichever is free. */
+    private void ranges(int items, int tasksPerThread, RangeBody body) {
+        int tasks = Math.min(pool.threads() * tasksPerThread, items);
         if (tasks <= 1) {
             body.run(0, items);
             return;

@@ -42,6 +42,12 @@ class FloatConvolutionsTest {
         new ConvGeometry(2, 8, 5, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
         new ConvGeometry(2, 8, 6, 12, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
         new ConvGeometry(2, 8, 11, 13, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 2),
+        // WINOGRAD's fused forward: planes of several units of tiles, split into bands, blocks of
+        // eight output channels with a partial last one, groups, and padding past the kernel
+        // (backward data crops).
+        new ConvGeometry(2, 5, 20, 24, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(1, 6, 26, 17, 18, 3, 3, 1, 1, 0, 2, 1, 0, 1, 1, 2),
+        new ConvGeometry(1, 3, 12, 10, 4, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 1),
     };
 
     /**
