@@ -62,6 +62,11 @@ final class FloatWinogradConvolution {
             {1.0 / 24, -1.0 / 12, 1.0 / 6},
             {0, 0, 1}};
 
+    static {
+        float[] u = new float[2 * KT], v = new float[2 * UNIT], m = new float[KT * UNIT];
+        JitWarmup.run(() -> product(u, 0, v, 0, 2, m, 0));
+    }
+
     private final WorkerPool pool;
     private final FloatGemm gemm;
 
