@@ -216,6 +216,11 @@ final class FloatWinogradConvolution {
                 parallel(count * (cg + kg), i -> {
                     int img = i / (cg + kg), ch = i % (cg + kg);
                     float[] ph = ConvScratch.get().floats(ConvScratch.SPECTRA, (long) tmpAt + TEMPORARY);
+                    // Past the last tile row, where slack tiles read: zero, as every tile sums into dU
+                    // (left over from another call, a NaN there would reach every weight).
+                    for (int plane = 0; plane < 16; plane++) {
+                        Arrays.fill(ph, plane * phaseSize + (tilesY + 1) * tx1, (plane + 1) * phaseSize, 0f);
+                    }
                     if (ch < cg) {
                         int plane = ((first + img) * c + group * cg + ch) * h * w;
                         phaseRows(x, plane, h, w, g.padTop(), g.padLeft(), 0, tilesY + 1, tx1, phaseSize, ph, 0, lineAt);

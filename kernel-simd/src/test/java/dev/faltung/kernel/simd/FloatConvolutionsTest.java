@@ -203,6 +203,26 @@ class FloatConvolutionsTest {
     }
 
     @Test
+    void winogradsBackwardFilterDoesNotReadWhatEarlierCallsLeftInItsWorkArrays() {
+        // Slack tiles of a 16x16 output read past the last tile row of the phase planes; every
+        // tile sums into the weights, so a NaN left there by an earlier call must not get in.
+        WorkerPool pool = WorkerPool.of(1);
+        FloatConvolutions conv = new FloatConvolutions(pool, new FloatGemm(pool));
+        ConvGeometry g = new ConvGeometry(1, 2, 16, 16, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        ConvGeometry large = new ConvGeometry(2, 8, 40, 40, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        Random rnd = new Random(5);
+        float[] x = Check.randomFloats(rnd, g.inputSize(), -1, 1), dy = Check.randomFloats(rnd, g.outputSize(), -1, 1);
+        float[] clean = new float[g.weightSize()], after = new float[g.weightSize()];
+        assertTrue(conv.backwardFilter(ConvAlgorithm.WINOGRAD, g, x, dy, clean, null));
+        float[] nan = new float[large.inputSize()];
+        java.util.Arrays.fill(nan, Float.NaN);
+        assertTrue(conv.forward(ConvAlgorithm.WINOGRAD, large, nan, Check.randomFloats(rnd, large.weightSize(), -1, 1),
+                null, new float[large.outputSize()]));
+        assertTrue(conv.backwardFilter(ConvAlgorithm.WINOGRAD, g, x, dy, after, null));
+        Check.identical("winograd backward filter after a call on NaN inputs", clean, after);
+    }
+
+    @Test
     void directAndFftDeclineWhatTheyDoNotImplementAndIm2colTakesEverything() {
         WorkerPool pool = WorkerPool.of(1);
         FloatConvolutions conv = new FloatConvolutions(pool, new FloatGemm(pool));
