@@ -413,26 +413,20 @@ final class FloatWinogradConvolution {
     }
 
     /**
-     * By phase {@code px}: lane {@code t} of the first half takes {@code 4t + px} of two vectors;
-     * of the second, {@code 4(t - L/2) + px} (a 16×4 to 4×16 transpose cost a third more, one
-     * gather per phase half as much again, the scalar copy 40 %).
+     * By phase {@code px}, lane {@code t} takes lane {@code (4t + px) mod L} (with two-vector
+     * shuffles, one per half, splitting a row cost 85 µs per 64 planes of 56×56, a gather per
+     * phase 126, the scalar copy 117).
      */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] FIRST_HALF_BY_FOUR = new VectorShuffle[4],
-            SECOND_HALF_BY_FOUR = new VectorShuffle[4];
-    private static final VectorMask<Float> SECOND_HALF = SPECIES.indexInRange(-L / 2, L / 2);
+    private static final VectorShuffle<Float> FOURTH_0 = everyFourth(0), FOURTH_1 = everyFourth(1),
+            FOURTH_2 = everyFourth(2), FOURTH_3 = everyFourth(3);
+    private static final VectorMask<Float> FROM_SECOND_QUARTER = SPECIES.indexInRange(-L / 4, 3 * L / 4);
+    private static final VectorMask<Float> FROM_HALF = SPECIES.indexInRange(-L / 2, L / 2);
+    private static final VectorMask<Float> FROM_LAST_QUARTER = SPECIES.indexInRange(-3 * L / 4, L / 4);
 
-    static {
-        for (int px = 0; px < 4; px++) {
-            int[] first = new int[L], second = new int[L];
-            for (int t = 0; t < L / 2; t++) {
-                first[t] = 4 * t + px;
-                second[t + L / 2] = 4 * t + px;
-            }
-            FIRST_HALF_BY_FOUR[px] = VectorShuffle.fromArray(SPECIES, first, 0);
-            SECOND_HALF_BY_FOUR[px] = VectorShuffle.fromArray(SPECIES, second, 0);
-        }
+    private static VectorShuffle<Float> everyFourth(int px) {
+        return VectorShuffle.fromOp(SPECIES, t -> (4 * t + px) % L);
     }
+
     /** Floats of the zero-padded line that {@link #phaseRows} splits: whole blocks of four vectors. */
     private static int lineLength(int tx1) {
         return (4 * tx1 + 4 * L - 1) / (4 * L) * (4 * L);
@@ -443,7 +437,7 @@ final class FloatWinogradConvolution {
      * {@code ph[phAt + (py·4 + px)·phaseSize + (ty - ty0)·tx1 + tx] = x[plane + iy·w + ix]} with
      * {@code iy = 4·ty + py - padTop}, {@code ix = 4·tx + px - padLeft}, 0 outside the
      * {@code h×w} plane. Each input row goes through a zero-padded line at {@code ph[lineAt]}
-     * and is split by four in vectors; a row's last vector spills into the next row, which is
+     * (loading the row itself with masks took 7-20 times as long) and is split by four in vectors; a row's last vector spills into the next row, which is
      * written after it (and past row {@code ty1 - 1}, into slack that no real tile reads).
      */
     private static void phaseRows(float[] x, int plane, int h, int w, int padTop, int padLeft, int ty0, int ty1,
@@ -470,15 +464,24 @@ final class FloatWinogradConvolution {
                     FloatVector l1 = FloatVector.fromArray(SPECIES, ph, lineAt + q + L);
                     FloatVector l2 = FloatVector.fromArray(SPECIES, ph, lineAt + q + 2 * L);
                     FloatVector l3 = FloatVector.fromArray(SPECIES, ph, lineAt + q + 3 * L);
-                    for (int px = 0; px < 4; px++) {
-                        // Lane t takes element 4t + px: the first half from (l0, l1), the second from (l2, l3).
-                        FloatVector low = l0.rearrange(FIRST_HALF_BY_FOUR[px], l1);
-                        FloatVector high = l2.rearrange(SECOND_HALF_BY_FOUR[px], l3);
-                        low.blend(high, SECOND_HALF).intoArray(ph, dst + px * phaseSize + tx);
-                    }
+                    everyFourth(l0, l1, l2, l3, FOURTH_0).intoArray(ph, dst + tx);
+                    everyFourth(l0, l1, l2, l3, FOURTH_1).intoArray(ph, dst + phaseSize + tx);
+                    everyFourth(l0, l1, l2, l3, FOURTH_2).intoArray(ph, dst + 2 * phaseSize + tx);
+                    everyFourth(l0, l1, l2, l3, FOURTH_3).intoArray(ph, dst + 3 * phaseSize + tx);
                 }
             }
         }
+    }
+
+    /**
+     * Lane {@code t} of the result is element {@code 4t + px} of {@code l0 l1 l2 l3} (4L floats):
+     * its quarter {@code q} comes from {@code l_q}, all four moved by the one shuffle
+     * {@code t -> (4t + px) mod L}.
+     */
+    private static FloatVector everyFourth(FloatVector l0, FloatVector l1, FloatVector l2, FloatVector l3,
+                                           VectorShuffle<Float> px) {
+        return l0.rearrange(px).blend(l1.rearrange(px), FROM_SECOND_QUARTER).blend(l2.rearrange(px), FROM_HALF)
+                .blend(l3.rearrange(px), FROM_LAST_QUARTER);
     }
 
     /**
