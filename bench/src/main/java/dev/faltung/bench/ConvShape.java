@@ -10,6 +10,8 @@ import dev.faltung.kernel.conv.ConvGeometry;
 public enum ConvShape {
     LENET_CONV1(64, 1, 28, 28, 6, 5, 5, 1, 0),
     LENET_CONV2(64, 6, 14, 14, 16, 5, 5, 1, 0),
+    /** The Fashion-MNIST benchmark CNN's first layer, where PyTorch's backward is weak (issue #4). */
+    FMNIST_CONV1(64, 1, 28, 28, 32, 5, 5, 1, 2),
     FMNIST_CONV2(64, 32, 14, 14, 64, 5, 5, 1, 2),
     VGG_BLOCK(16, 64, 56, 56, 64, 3, 3, 1, 1),
     RESNET_BLOCK(32, 128, 28, 28, 128, 3, 3, 1, 1),
