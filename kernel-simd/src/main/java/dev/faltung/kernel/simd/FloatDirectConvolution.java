@@ -241,46 +241,68 @@ final class FloatDirectConvolution {
         return flipped;
     }
 
+    /**
+     * Output channels that one backward-filter pass over an input plane serves: each input
+     * vector loaded feeds four multiply-adds (one channel at a time, fashion-MNIST's first layer
+     * loaded five vectors per four).
+     */
+    private static final int FILTER_KB = 4;
+
     void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] dbias) {
         Layout lay = Layout.of(g);
         int cpg = g.cPerGroup(), kpg = g.kPerGroup(), taps = g.r() * g.s();
         int oh = g.outH(), ow = g.outW();
         int span = (lay.flat + L - 1) / L * L;
         int[] offsets = tapOffsets(g, lay.wp);
-        // Tasks take whole groups' worth of output channels in contiguous ranges; each pads an
-        // image once for all of its channels.
-        int items = g.k();
+        // Tasks take blocks of a group's output channels in contiguous ranges; each pads an image
+        // once for all of its blocks in that group.
+        int blocksPerGroup = (kpg + FILTER_KB - 1) / FILTER_KB, items = g.groups() * blocksPerGroup;
         int tasks = Math.min(pool.threads(), items);
         pool.run(tasks, t -> {
             int from = (int) ((long) items * t / tasks), to = (int) ((long) items * (t + 1) / tasks);
             ConvScratch scratch = ConvScratch.get();
             float[] planes = scratch.floats(ConvScratch.COLS, (long) cpg * lay.plane);
-            float[] flatDy = scratch.floats(ConvScratch.OUT, span);
+            // The block's gradient planes at the padded row stride; the gaps between rows, and the
+            // planes of channels past a group's last, stay zero.
+            float[] flatDy = scratch.floats(ConvScratch.OUT, (long) FILTER_KB * span);
+            Arrays.fill(flatDy, 0, FILTER_KB * span, 0f);
             // Per weight, L lane partial sums, carried across images.
             int perK = cpg * taps * L;
-            float[] acc = scratch.floats(ConvScratch.SPECTRA, (long) (to - from) * perK);
-            Arrays.fill(acc, 0, (to - from) * perK, 0f);
+            float[] acc = scratch.floats(ConvScratch.SPECTRA, (long) (to - from) * FILTER_KB * perK);
+            Arrays.fill(acc, 0, (to - from) * FILTER_KB * perK, 0f);
             for (int n = 0; n < g.n(); n++) {
                 int paddedGroup = -1;
-                for (int k = from; k < to; k++) {
-                    int grp = k / kpg;
+                for (int item = from; item < to; item++) {
+                    int grp = item / blocksPerGroup, k0 = grp * kpg + item % blocksPerGroup * FILTER_KB;
+                    int count = Math.min(FILTER_KB, (grp + 1) * kpg - k0);
                     if (grp != paddedGroup) {
                         pad(g, lay, x, n, grp * cpg, cpg, planes);
                         paddedGroup = grp;
                     }
-                    Arrays.fill(flatDy, 0, span, 0f);
-                    int src = (n * g.k() + k) * oh * ow;
-                    for (int oy = 0; oy < oh; oy++) {
-                        System.arraycopy(dy, src + oy * ow, flatDy, oy * lay.wp, ow);
+                    for (int kk = 0; kk < FILTER_KB; kk++) {
+                        if (kk < count) {
+                            int src = (n * g.k() + k0 + kk) * oh * ow;
+                            for (int oy = 0; oy < oh; oy++) {
+                                System.arraycopy(dy, src + oy * ow, flatDy, kk * span + oy * lay.wp, ow);
+                            }
+                        } else {
+                            Arrays.fill(flatDy, kk * span, (kk + 1) * span, 0f);
+                        }
                     }
                     for (int c = 0; c < cpg; c++) {
-                        dots(flatDy, span, planes, c * lay.plane, offsets, acc, (k - from) * perK + c * taps * L);
+                        dots(flatDy, span, planes, c * lay.plane, offsets, acc, (item - from) * FILTER_KB * perK + c * taps * L,
+                                perK);
                     }
                 }
             }
-            for (int k = from; k < to; k++) {
-                for (int i = 0; i < cpg * taps; i++) {
-                    dw[k * cpg * taps + i] = FloatLoweredConvolution.laneSum(acc, (k - from) * perK + i * L);
+            for (int item = from; item < to; item++) {
+                int grp = item / blocksPerGroup, k0 = grp * kpg + item % blocksPerGroup * FILTER_KB;
+                int count = Math.min(FILTER_KB, (grp + 1) * kpg - k0);
+                for (int kk = 0; kk < count; kk++) {
+                    for (int i = 0; i < cpg * taps; i++) {
+                        dw[(k0 + kk) * cpg * taps + i] = FloatLoweredConvolution.laneSum(acc,
+                                ((item - from) * FILTER_KB + kk) * perK + i * L);
+                    }
                 }
             }
         });
@@ -288,35 +310,81 @@ final class FloatDirectConvolution {
     }
 
     /**
-     * {@code acc[at + tap·L ..] += lanes of Σ_{i<span} dy[i]·planes[base + offset[tap] + i]}, four
-     * taps per pass over {@code dy}.
+     * {@code acc[at + kk·perK + tap·L ..] += lanes of Σ_{i<span} dy[kk·span + i]·planes[base + offset[tap] + i]}
+     * for the {@link #FILTER_KB} gradient planes {@code kk}, four taps per pass.
      */
-    private static void dots(float[] dy, int span, float[] planes, int base, int[] offsets, float[] acc, int at) {
+    private static void dots(float[] dy, int span, float[] planes, int base, int[] offsets, float[] acc, int at,
+                             int perK) {
         int taps = offsets.length, t = 0;
+        int d1 = span, d2 = 2 * span, d3 = 3 * span;
         for (; t + 4 <= taps; t += 4) {
             int o0 = base + offsets[t], o1 = base + offsets[t + 1], o2 = base + offsets[t + 2], o3 = base + offsets[t + 3];
-            int a = at + t * L;
-            FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a), s1 = FloatVector.fromArray(SPECIES, acc, a + L);
-            FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a + 2 * L), s3 = FloatVector.fromArray(SPECIES, acc, a + 3 * L);
+            int a = at + t * L, b = a + perK, c = b + perK, e = c + perK;
+            FloatVector s00 = FloatVector.fromArray(SPECIES, acc, a), s01 = FloatVector.fromArray(SPECIES, acc, a + L);
+            FloatVector s02 = FloatVector.fromArray(SPECIES, acc, a + 2 * L), s03 = FloatVector.fromArray(SPECIES, acc, a + 3 * L);
+            FloatVector s10 = FloatVector.fromArray(SPECIES, acc, b), s11 = FloatVector.fromArray(SPECIES, acc, b + L);
+            FloatVector s12 = FloatVector.fromArray(SPECIES, acc, b + 2 * L), s13 = FloatVector.fromArray(SPECIES, acc, b + 3 * L);
+            FloatVector s20 = FloatVector.fromArray(SPECIES, acc, c), s21 = FloatVector.fromArray(SPECIES, acc, c + L);
+            FloatVector s22 = FloatVector.fromArray(SPECIES, acc, c + 2 * L), s23 = FloatVector.fromArray(SPECIES, acc, c + 3 * L);
+            FloatVector s30 = FloatVector.fromArray(SPECIES, acc, e), s31 = FloatVector.fromArray(SPECIES, acc, e + L);
+            FloatVector s32 = FloatVector.fromArray(SPECIES, acc, e + 2 * L), s33 = FloatVector.fromArray(SPECIES, acc, e + 3 * L);
             for (int i = 0; i < span; i += L) {
+                FloatVector x0 = FloatVector.fromArray(SPECIES, planes, o0 + i), x1 = FloatVector.fromArray(SPECIES, planes, o1 + i);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, planes, o2 + i), x3 = FloatVector.fromArray(SPECIES, planes, o3 + i);
                 FloatVector d = FloatVector.fromArray(SPECIES, dy, i);
-                s0 = d.fma(FloatVector.fromArray(SPECIES, planes, o0 + i), s0);
-                s1 = d.fma(FloatVector.fromArray(SPECIES, planes, o1 + i), s1);
-                s2 = d.fma(FloatVector.fromArray(SPECIES, planes, o2 + i), s2);
-                s3 = d.fma(FloatVector.fromArray(SPECIES, planes, o3 + i), s3);
+                s00 = d.fma(x0, s00);
+                s01 = d.fma(x1, s01);
+                s02 = d.fma(x2, s02);
+                s03 = d.fma(x3, s03);
+                d = FloatVector.fromArray(SPECIES, dy, d1 + i);
+                s10 = d.fma(x0, s10);
+                s11 = d.fma(x1, s11);
+                s12 = d.fma(x2, s12);
+                s13 = d.fma(x3, s13);
+                d = FloatVector.fromArray(SPECIES, dy, d2 + i);
+                s20 = d.fma(x0, s20);
+                s21 = d.fma(x1, s21);
+                s22 = d.fma(x2, s22);
+                s23 = d.fma(x3, s23);
+                d = FloatVector.fromArray(SPECIES, dy, d3 + i);
+                s30 = d.fma(x0, s30);
+                s31 = d.fma(x1, s31);
+                s32 = d.fma(x2, s32);
+                s33 = d.fma(x3, s33);
             }
-            s0.intoArray(acc, a);
-            s1.intoArray(acc, a + L);
-            s2.intoArray(acc, a + 2 * L);
-            s3.intoArray(acc, a + 3 * L);
+            s00.intoArray(acc, a);
+            s01.intoArray(acc, a + L);
+            s02.intoArray(acc, a + 2 * L);
+            s03.intoArray(acc, a + 3 * L);
+            s10.intoArray(acc, b);
+            s11.intoArray(acc, b + L);
+            s12.intoArray(acc, b + 2 * L);
+            s13.intoArray(acc, b + 3 * L);
+            s20.intoArray(acc, c);
+            s21.intoArray(acc, c + L);
+            s22.intoArray(acc, c + 2 * L);
+            s23.intoArray(acc, c + 3 * L);
+            s30.intoArray(acc, e);
+            s31.intoArray(acc, e + L);
+            s32.intoArray(acc, e + 2 * L);
+            s33.intoArray(acc, e + 3 * L);
         }
         for (; t < taps; t++) {
             int o = base + offsets[t], a = at + t * L;
-            FloatVector s = FloatVector.fromArray(SPECIES, acc, a);
+            FloatVector s0 = FloatVector.fromArray(SPECIES, acc, a), s1 = FloatVector.fromArray(SPECIES, acc, a + perK);
+            FloatVector s2 = FloatVector.fromArray(SPECIES, acc, a + 2 * perK);
+            FloatVector s3 = FloatVector.fromArray(SPECIES, acc, a + 3 * perK);
             for (int i = 0; i < span; i += L) {
-                s = FloatVector.fromArray(SPECIES, dy, i).fma(FloatVector.fromArray(SPECIES, planes, o + i), s);
+                FloatVector xv = FloatVector.fromArray(SPECIES, planes, o + i);
+                s0 = FloatVector.fromArray(SPECIES, dy, i).fma(xv, s0);
+                s1 = FloatVector.fromArray(SPECIES, dy, d1 + i).fma(xv, s1);
+                s2 = FloatVector.fromArray(SPECIES, dy, d2 + i).fma(xv, s2);
+                s3 = FloatVector.fromArray(SPECIES, dy, d3 + i).fma(xv, s3);
             }
-            s.intoArray(acc, a);
+            s0.intoArray(acc, a);
+            s1.intoArray(acc, a + perK);
+            s2.intoArray(acc, a + 2 * perK);
+            s3.intoArray(acc, a + 3 * perK);
         }
     }
 }
