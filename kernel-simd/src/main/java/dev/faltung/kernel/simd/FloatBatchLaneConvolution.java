@@ -43,6 +43,12 @@ final class FloatBatchLaneConvolution {
 
     private static final Tile WIDE = new Tile(4, 4);
     private static final Tile NARROW = new Tile(2, 8);
+    /**
+     * One output channel (a first layer's backward data, to a grayscale image): the two-channel
+     * tile wasted half its multiply-adds there. Fourteen positions: accumulators plus the sliding
+     * inputs fill the 32 vector registers.
+     */
+    private static final Tile SINGLE = new Tile(1, 14);
 
     /**
      * Forward tasks per worker, claimed by whichever thread is free, as in
@@ -67,6 +73,9 @@ final class FloatBatchLaneConvolution {
             forward4x5Rows3(x, 0, w, 0, off, out, 0, 5 * L);
             forward4x4Rows3(x, 0, w, 0, off, out, 0, 4 * L);
             forward2x8Rows(x, 0, w, 0, off, 2, out, 0, 8 * L);
+            forward1x14Rows(x, 0, w, 0, off, 2, out, 0);
+            forward1x14(x, 0, L, w, 0, off, out, 0);
+            forward1x1(x, 0, w, 0, off, out, 0);
             filter4x4(x, 0, x, 0, 1, 2, 0, L, o, d, out, 0);
             filter2x8(x, 0, x, 0, 1, 2, 0, L, o, d, out, 0);
         });
@@ -173,11 +182,16 @@ final class FloatBatchLaneConvolution {
         return kpg % 4 == 0 || (kpg + 3) / 4 * 4 - kpg <= (kpg + 1) / 2 * 2 - kpg ? WIDE : NARROW;
     }
 
+    /** The forward tile: {@link #tile}, or {@link #SINGLE} for one channel per group. */
+    private static Tile forwardTile(int kpg) {
+        return kpg == 1 ? SINGLE : tile(kpg);
+    }
+
     /**
      * The tiles of one output row as (first position, width) pairs. Four channels: tiles of five
      * (sliding only) and four that add up to the row, else fours with the last one moved back
      * over its neighbour (recomputing a few positions costs less than running them one at a
-     * time); two channels: eights, the last moved back likewise. Rows narrower than a tile go one
+     * time); two channels: eights, one channel fourteens, the last moved back likewise. Rows narrower than a tile go one
      * position at a time (width 1).
      */
     static int[] rowPlan(int ow, Tile t, boolean slide) {
@@ -230,7 +244,7 @@ final class FloatBatchLaneConvolution {
      * forward's speed, and 2x faster than with channels in the lanes).
      */
     static double forwardEfficiency(ConvGeometry g) {
-        Tile t = tile(g.kPerGroup());
+        Tile t = forwardTile(g.kPerGroup());
         int ow = g.outW(), taps = g.cPerGroup() * g.r() * g.s();
         int[] plan = rowPlan(ow, t, g.strideW() == 1 && g.dilationW() == 1);
         double computed = 0;
@@ -315,7 +329,7 @@ final class FloatBatchLaneConvolution {
 
     void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         Layout lay = Layout.input(g);
-        Tile tile = tile(g.kPerGroup());
+        Tile tile = forwardTile(g.kPerGroup());
         int kb = tile.kb, cpg = g.cPerGroup(), kpg = g.kPerGroup(), oh = g.outH(), ow = g.outW();
         int p = oh * ow, blocks = (kpg + kb - 1) / kb, groups = imageGroups(g), kPadded = g.groups() * blocks * kb;
         float[] wp = packWeights(g, w, kb, blocks);
@@ -364,11 +378,20 @@ final class FloatBatchLaneConvolution {
                             forward2x8(xl, xAt, step, wp, wAt, off, yl, yAt, kStride);
                         }
                     }
+                    case 14 -> {
+                        if (slide) {
+                            forward1x14Rows(xl, xAt, wp, wAt, rows, g.s(), yl, yAt);
+                        } else {
+                            forward1x14(xl, xAt, step, wp, wAt, off, yl, yAt);
+                        }
+                    }
                     default -> {
                         if (kb == 4) {
                             forward4x1(xl, xAt, wp, wAt, off, yl, yAt, kStride);
-                        } else {
+                        } else if (kb == 2) {
                             forward2x1(xl, xAt, wp, wAt, off, yl, yAt, kStride);
+                        } else {
+                            forward1x1(xl, xAt, wp, wAt, off, yl, yAt);
                         }
                     }
                 }
@@ -1368,6 +1391,121 @@ final class FloatBatchLaneConvolution {
         }
         a0.intoArray(dst, dstAt);
         a1.intoArray(dst, dstAt + kStride);
+    }
+
+    /** {@link #forward2x8Rows} for one channel and fourteen positions. */
+    private static void forward1x14Rows(float[] xl, int at0, float[] wp, int wAt, int[] rows, int taps,
+            float[] dst, int dstAt) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z, a8 = z, a9 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        for (int row = 0; row < rows.length; row += 2) {
+            int at = at0 + rows[row];
+            FloatVector x0 = FloatVector.fromArray(SPECIES, xl, at + 0 * L);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, xl, at + 1 * L);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, xl, at + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(SPECIES, xl, at + 3 * L);
+            FloatVector x4 = FloatVector.fromArray(SPECIES, xl, at + 4 * L);
+            FloatVector x5 = FloatVector.fromArray(SPECIES, xl, at + 5 * L);
+            FloatVector x6 = FloatVector.fromArray(SPECIES, xl, at + 6 * L);
+            FloatVector x7 = FloatVector.fromArray(SPECIES, xl, at + 7 * L);
+            FloatVector x8 = FloatVector.fromArray(SPECIES, xl, at + 8 * L);
+            FloatVector x9 = FloatVector.fromArray(SPECIES, xl, at + 9 * L);
+            FloatVector x10 = FloatVector.fromArray(SPECIES, xl, at + 10 * L);
+            FloatVector x11 = FloatVector.fromArray(SPECIES, xl, at + 11 * L);
+            FloatVector x12 = FloatVector.fromArray(SPECIES, xl, at + 12 * L);
+            for (int s = 0, wj = wAt + rows[row + 1]; s < taps; s++, wj++) {
+                FloatVector x13 = FloatVector.fromArray(SPECIES, xl, at + (s + 13) * L);
+                FloatVector w0 = FloatVector.broadcast(SPECIES, wp[wj]);
+                a0 = x0.fma(w0, a0);
+                a1 = x1.fma(w0, a1);
+                a2 = x2.fma(w0, a2);
+                a3 = x3.fma(w0, a3);
+                a4 = x4.fma(w0, a4);
+                a5 = x5.fma(w0, a5);
+                a6 = x6.fma(w0, a6);
+                a7 = x7.fma(w0, a7);
+                a8 = x8.fma(w0, a8);
+                a9 = x9.fma(w0, a9);
+                a10 = x10.fma(w0, a10);
+                a11 = x11.fma(w0, a11);
+                a12 = x12.fma(w0, a12);
+                a13 = x13.fma(w0, a13);
+                x0 = x1;
+                x1 = x2;
+                x2 = x3;
+                x3 = x4;
+                x4 = x5;
+                x5 = x6;
+                x6 = x7;
+                x7 = x8;
+                x8 = x9;
+                x9 = x10;
+                x10 = x11;
+                x11 = x12;
+                x12 = x13;
+            }
+        }
+        a0.intoArray(dst, dstAt + 0 * L);
+        a1.intoArray(dst, dstAt + 1 * L);
+        a2.intoArray(dst, dstAt + 2 * L);
+        a3.intoArray(dst, dstAt + 3 * L);
+        a4.intoArray(dst, dstAt + 4 * L);
+        a5.intoArray(dst, dstAt + 5 * L);
+        a6.intoArray(dst, dstAt + 6 * L);
+        a7.intoArray(dst, dstAt + 7 * L);
+        a8.intoArray(dst, dstAt + 8 * L);
+        a9.intoArray(dst, dstAt + 9 * L);
+        a10.intoArray(dst, dstAt + 10 * L);
+        a11.intoArray(dst, dstAt + 11 * L);
+        a12.intoArray(dst, dstAt + 12 * L);
+        a13.intoArray(dst, dstAt + 13 * L);
+    }
+
+    /** {@link #forward2x8} for one channel and fourteen positions, {@code step} apart. */
+    private static void forward1x14(float[] xl, int at0, int step, float[] wp, int wAt, int[] off,
+            float[] dst, int dstAt) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z, a8 = z, a9 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        for (int j = 0; j < off.length; j += 2) {
+            int at = at0 + off[j];
+            FloatVector w0 = FloatVector.broadcast(SPECIES, wp[wAt + off[j + 1]]);
+            a0 = FloatVector.fromArray(SPECIES, xl, at + 0 * step).fma(w0, a0);
+            a1 = FloatVector.fromArray(SPECIES, xl, at + 1 * step).fma(w0, a1);
+            a2 = FloatVector.fromArray(SPECIES, xl, at + 2 * step).fma(w0, a2);
+            a3 = FloatVector.fromArray(SPECIES, xl, at + 3 * step).fma(w0, a3);
+            a4 = FloatVector.fromArray(SPECIES, xl, at + 4 * step).fma(w0, a4);
+            a5 = FloatVector.fromArray(SPECIES, xl, at + 5 * step).fma(w0, a5);
+            a6 = FloatVector.fromArray(SPECIES, xl, at + 6 * step).fma(w0, a6);
+            a7 = FloatVector.fromArray(SPECIES, xl, at + 7 * step).fma(w0, a7);
+            a8 = FloatVector.fromArray(SPECIES, xl, at + 8 * step).fma(w0, a8);
+            a9 = FloatVector.fromArray(SPECIES, xl, at + 9 * step).fma(w0, a9);
+            a10 = FloatVector.fromArray(SPECIES, xl, at + 10 * step).fma(w0, a10);
+            a11 = FloatVector.fromArray(SPECIES, xl, at + 11 * step).fma(w0, a11);
+            a12 = FloatVector.fromArray(SPECIES, xl, at + 12 * step).fma(w0, a12);
+            a13 = FloatVector.fromArray(SPECIES, xl, at + 13 * step).fma(w0, a13);
+        }
+        a0.intoArray(dst, dstAt + 0 * L);
+        a1.intoArray(dst, dstAt + 1 * L);
+        a2.intoArray(dst, dstAt + 2 * L);
+        a3.intoArray(dst, dstAt + 3 * L);
+        a4.intoArray(dst, dstAt + 4 * L);
+        a5.intoArray(dst, dstAt + 5 * L);
+        a6.intoArray(dst, dstAt + 6 * L);
+        a7.intoArray(dst, dstAt + 7 * L);
+        a8.intoArray(dst, dstAt + 8 * L);
+        a9.intoArray(dst, dstAt + 9 * L);
+        a10.intoArray(dst, dstAt + 10 * L);
+        a11.intoArray(dst, dstAt + 11 * L);
+        a12.intoArray(dst, dstAt + 12 * L);
+        a13.intoArray(dst, dstAt + 13 * L);
+    }
+
+    private static void forward1x1(float[] xl, int at0, float[] wp, int wAt, int[] off, float[] dst, int dstAt) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        for (int j = 0; j < off.length; j += 2) {
+            a0 = FloatVector.fromArray(SPECIES, xl, at0 + off[j]).fma(FloatVector.broadcast(SPECIES, wp[wAt + off[j + 1]]), a0);
+        }
+        a0.intoArray(dst, dstAt);
     }
 
     // Backward filter: acc[accAt + (kk·TB + q)·L + lane] += Σ_oy<rows Σ_ox xl[xAt + oy·rowStep + ox·step +

@@ -68,6 +68,9 @@ class FloatConvolutionsTest {
         new ConvGeometry(31, 5, 5, 5, 12, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1),
         new ConvGeometry(16, 3, 12, 14, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
         new ConvGeometry(17, 2, 14, 14, 8, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1),
+        // One output channel: tiles of fourteen positions, sliding and strided.
+        new ConvGeometry(16, 3, 20, 30, 1, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1),
+        new ConvGeometry(17, 2, 9, 40, 1, 3, 3, 1, 2, 1, 1, 1, 1, 1, 1, 1),
     };
 
     private static final ConvAlgorithm[] SPECIALISED = {
