@@ -34,6 +34,11 @@ final class FloatDirectConvolution {
     private static final int KB = 4;
     /** Flat outputs per step of the forward kernel: three vectors. */
     private static final int STEP = 3 * L;
+    /**
+     * Flat outputs per step with one output channel per group (a first layer's backward data to a
+     * grayscale image, where the four-channel kernel wasted three quarters): twelve vectors.
+     */
+    private static final int ONE_CHANNEL_STEP = 4 * STEP;
 
     private final WorkerPool pool;
     private final FloatLoweredConvolution lowered;
@@ -58,8 +63,9 @@ final class FloatDirectConvolution {
     /** Share of the forward kernel's multiply-adds that produce outputs (stride 1). */
     static double forwardEfficiency(ConvGeometry g) {
         Layout lay = Layout.of(g);
-        int span = (lay.flat + STEP - 1) / STEP * STEP, kpg = g.kPerGroup();
-        return (double) g.outH() * g.outW() / span * kpg / ((kpg + KB - 1) / KB * KB);
+        int kpg = g.kPerGroup(), step = kpg == 1 ? ONE_CHANNEL_STEP : STEP, kb = kpg == 1 ? 1 : KB;
+        int span = (lay.flat + step - 1) / step * step;
+        return (double) g.outH() * g.outW() / span * kpg / ((kpg + kb - 1) / kb * kb);
     }
 
     /** Share of the backward-filter dot products' lanes that hold outputs (stride 1). */
@@ -74,8 +80,8 @@ final class FloatDirectConvolution {
         static Layout of(ConvGeometry g) {
             int hp = g.h() + g.padTop() + g.padBottom(), wp = g.w() + g.padLeft() + g.padRight();
             int flat = g.outH() * wp;
-            // Slack past the plane: vector blocks past the last output read up to STEP beyond it.
-            int plane = hp * wp + (g.s() - 1) * g.dilationW() + STEP;
+            // Slack past the plane: vector blocks past the last output read up to a step beyond it.
+            int plane = hp * wp + (g.s() - 1) * g.dilationW() + ONE_CHANNEL_STEP;
             return new Layout(hp, wp, flat, plane);
         }
     }
@@ -112,7 +118,7 @@ final class FloatDirectConvolution {
         int[] offsets = tapOffsets(g, lay.wp);
         int items = g.n() * blocks;
         int tasks = Math.min(pool.threads(), items);
-        int span = (lay.flat + STEP - 1) / STEP * STEP;
+        int step = kpg == 1 ? ONE_CHANNEL_STEP : STEP, span = (lay.flat + step - 1) / step * step;
         pool.run(tasks, t -> {
             int from = (int) ((long) items * t / tasks), to = (int) ((long) items * (t + 1) / tasks);
             ConvScratch scratch = ConvScratch.get();
@@ -126,7 +132,11 @@ final class FloatDirectConvolution {
                     paddedImage = n;
                     paddedGroup = grp;
                 }
-                block(planes, lay.plane, cpg, wr, b * cpg * taps * KB, offsets, span, out);
+                if (kpg == 1) {
+                    oneChannel(planes, lay.plane, cpg, wr, b * cpg * taps * KB, offsets, span, out);
+                } else {
+                    block(planes, lay.plane, cpg, wr, b * cpg * taps * KB, offsets, span, out);
+                }
                 for (int j = 0; j < KB && k0 + j < kpg; j++) {
                     int k = grp * kpg + k0 + j;
                     float bk = bias == null ? 0f : bias[k];
@@ -151,6 +161,48 @@ final class FloatDirectConvolution {
             }
         }
         return off;
+    }
+
+    /** {@link #block} for one output channel ({@code wr}'s first of each {@link #KB}), twelve vectors per step. */
+    private static void oneChannel(float[] planes, int plane, int channels, float[] wr, int wOff, int[] offsets,
+                                   int span, float[] out) {
+        int taps = offsets.length;
+        for (int i = 0; i < span; i += ONE_CHANNEL_STEP) {
+            FloatVector z = FloatVector.zero(SPECIES);
+            FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z, a8 = z, a9 = z, a10 = z, a11 = z;
+            int wi = wOff;
+            for (int c = 0; c < channels; c++) {
+                int base = c * plane + i;
+                for (int t = 0; t < taps; t++, wi += KB) {
+                    int at = base + offsets[t];
+                    FloatVector wv = FloatVector.broadcast(SPECIES, wr[wi]);
+                    a0 = FloatVector.fromArray(SPECIES, planes, at + 0 * L).fma(wv, a0);
+                    a1 = FloatVector.fromArray(SPECIES, planes, at + 1 * L).fma(wv, a1);
+                    a2 = FloatVector.fromArray(SPECIES, planes, at + 2 * L).fma(wv, a2);
+                    a3 = FloatVector.fromArray(SPECIES, planes, at + 3 * L).fma(wv, a3);
+                    a4 = FloatVector.fromArray(SPECIES, planes, at + 4 * L).fma(wv, a4);
+                    a5 = FloatVector.fromArray(SPECIES, planes, at + 5 * L).fma(wv, a5);
+                    a6 = FloatVector.fromArray(SPECIES, planes, at + 6 * L).fma(wv, a6);
+                    a7 = FloatVector.fromArray(SPECIES, planes, at + 7 * L).fma(wv, a7);
+                    a8 = FloatVector.fromArray(SPECIES, planes, at + 8 * L).fma(wv, a8);
+                    a9 = FloatVector.fromArray(SPECIES, planes, at + 9 * L).fma(wv, a9);
+                    a10 = FloatVector.fromArray(SPECIES, planes, at + 10 * L).fma(wv, a10);
+                    a11 = FloatVector.fromArray(SPECIES, planes, at + 11 * L).fma(wv, a11);
+                }
+            }
+            a0.intoArray(out, i + 0 * L);
+            a1.intoArray(out, i + 1 * L);
+            a2.intoArray(out, i + 2 * L);
+            a3.intoArray(out, i + 3 * L);
+            a4.intoArray(out, i + 4 * L);
+            a5.intoArray(out, i + 5 * L);
+            a6.intoArray(out, i + 6 * L);
+            a7.intoArray(out, i + 7 * L);
+            a8.intoArray(out, i + 8 * L);
+            a9.intoArray(out, i + 9 * L);
+            a10.intoArray(out, i + 10 * L);
+            a11.intoArray(out, i + 11 * L);
+        }
     }
 
     /**

@@ -203,6 +203,11 @@ class FloatConvolutionsTest {
         assertEquals(FloatConvolutions.Layout.CHANNELS, FloatConvolutions.forwardLayout(
                 new ConvGeometry(16, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)),
                 "64 channels on 58-wide rows: the rows under an output row outgrow L2");
+        ConvGeometry fmnistConv1 = new ConvGeometry(64, 1, 28, 28, 32, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1);
+        assertEquals(FloatConvolutions.Layout.IMAGES, FloatConvolutions.forwardLayout(fmnistConv1));
+        assertEquals(FloatConvolutions.Layout.ROWS, FloatConvolutions.forwardLayout(
+                FloatDirectConvolution.backwardDataGeometry(fmnistConv1)),
+                "one output channel from 32: each input element feeds 25 multiply-adds, too few to pay for the lanes");
     }
 
     @Test
