@@ -14,12 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
  * away). That suits few channels and large planes (LeNet's first layer: C = 1), where a
  * patch matrix would be all copying and no arithmetic.
  * <ul>
- *   <li>forward: 4 output channels × 3 vectors of accumulators per step, weights broadcast;</li>
+ *   <li>forward: 4 output channels × 3 vectors of accumulators per step, weights broadcast
+ *       (1 channel × 12 vectors where a group has one output channel);</li>
  *   <li>backward data: a forward convolution of {@code dy} with the flipped kernel, channel axes
  *       swapped and padding {@code (R-1)·dh - pad} (needs {@code pad ≤ (R-1)·dh} on every side);</li>
  *   <li>backward filter: per weight, the dot product of a flattened {@code dy} plane (zeroed past
  *       {@code outW} in each row) with the shifted padded input, in float lanes carried across
- *       images in order, the lanes added at the end.</li>
+ *       images in order, the lanes added at the end; four output channels' planes per pass over
+ *       the input.</li>
  * </ul>
  * Tasks split images and output channels, never a sum, so results do not depend on the thread
  * count. Float32 error ({@code u = 2⁻²⁴}, {@code n = C/G·R·S}): forward {@code ≤ (n + 1)·u·(Σ|w||x| + |b|)};
