@@ -45,10 +45,24 @@ public final class Sequential extends Layer {
         return layers.size();
     }
 
+    /**
+     * Runs the children in order, except that a {@link ReLU} followed by a {@link MaxPool2d}
+     * pools first: max pooling commutes with any non-decreasing function, so the output is the
+     * same, and so is every gradient (the pool picks the same window element, or, where a window
+     * holds no positive value, the ReLU passes no gradient either way; a zero's sign may differ). The ReLU then runs on the
+     * pooled quarter of the values, and the full-size ReLU output and its gradient, two arrays
+     * of a network's largest activations, are never made.
+     */
     @Override
     public Tensor forward(Tensor x) {
-        for (Module m : layers) {
-            x = m.forward(x);
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            if (m instanceof ReLU && i + 1 < layers.size() && layers.get(i + 1) instanceof MaxPool2d pool) {
+                x = m.forward(pool.forward(x));
+                i++;
+            } else {
+                x = m.forward(x);
+            }
         }
         return x;
     }

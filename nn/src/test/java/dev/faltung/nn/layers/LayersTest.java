@@ -44,6 +44,33 @@ class LayersTest {
     }
 
     @Test
+    void reluBeforeMaxPoolGivesTheSameOutputAndGradientsAsInOrder() {
+        // Ties, zeros, negative zeros and windows with no positive value: where the pooled
+        // element is chosen among equal values the two orders could differ, and must not.
+        java.util.Random r = new java.util.Random(7);
+        float[] v = new float[2 * 3 * 7 * 7];
+        float[] levels = {-2f, -1f, -0f, 0f, 0.5f, 1f, 1f, 3f};
+        for (int i = 0; i < v.length; i++) v[i] = i % 5 == 0 ? levels[r.nextInt(levels.length)] : (float) r.nextGaussian();
+        for (int i = 0; i < 9; i++) v[i] = -1f - i; // the first windows hold no positive value
+        float[] up = new float[2 * 3 * 4 * 4];
+        for (int i = 0; i < up.length; i++) up[i] = (float) r.nextGaussian();
+        for (MaxPool2d pool : List.of(new MaxPool2d(2), new MaxPool2d(3, 2, 1, true), new MaxPool2d(3, 2, 0, false))) {
+            Tensor a = Tensor.of(v.clone(), 2, 3, 7, 7).requiresGrad(true);
+            Tensor ya = new Sequential(new ReLU(), pool).forward(a);
+            Tensor b = Tensor.of(v.clone(), 2, 3, 7, 7).requiresGrad(true);
+            Tensor yb = pool.forward(b.relu());
+            assertArrayEquals(yb.shape(), ya.shape(), pool.toString());
+            Tensor g = Tensor.of(java.util.Arrays.copyOf(up, yb.numel()), yb.shape());
+            ya.backward(g, false);
+            yb.backward(g, false);
+            assertArrayEquals(yb.toFloatArray(), ya.toFloatArray(), pool + " output");
+            // Equal as numbers: where no gradient reaches an element, one order gives g * 0 and the
+            // other 0 + g * 0, so a zero's sign may differ.
+            assertArrayEquals(b.grad().toFloatArray(), a.grad().toFloatArray(), 0f, pool + " input gradient");
+        }
+    }
+
+    @Test
     void trainAndEvalPropagateToChildren() {
         Dropout d = new Dropout(0.5, 1);
         Sequential s = new Sequential(new Sequential(d));
