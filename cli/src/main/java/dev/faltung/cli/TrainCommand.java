@@ -2,6 +2,8 @@ package dev.faltung.cli;
 
 import dev.faltung.kernel.Backend;
 import dev.faltung.kernel.DType;
+import dev.faltung.kernel.conv.ConvAlgorithm;
+import dev.faltung.kernel.conv.ConvPlanner;
 import dev.faltung.nn.Module;
 import dev.faltung.nn.data.Augmentation;
 import dev.faltung.nn.data.Augmentations;
@@ -19,6 +21,7 @@ import dev.faltung.nn.optim.LearningRateSchedule;
 import dev.faltung.nn.plot.Charts;
 import dev.faltung.nn.train.BatchProgress;
 import dev.faltung.nn.train.Checkpoint;
+import dev.faltung.nn.train.ConvAlgorithmCache;
 import dev.faltung.nn.train.EpochMetrics;
 import dev.faltung.nn.train.Evaluation;
 import dev.faltung.nn.train.Evaluator;
@@ -42,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -143,6 +147,33 @@ final class TrainCommand implements Command {
         return new Parts(split, test);
     }
 
+    /**
+     * The cache of convolution algorithms timed by earlier runs on this machine, its choices
+     * handed to the planner; null when the cache is off or AUTO does not time (heuristic mode).
+     * A bad cache file costs a warning and the timing it would have saved, never the run.
+     */
+    private static ConvAlgorithmCache convAlgorithmCache(PrintStream out, PrintStream err) {
+        ConvPlanner planner = ConvPlanner.shared();
+        Optional<Path> dir = ConvAlgorithmCache.directory(System.getProperty(ConvAlgorithmCache.PROPERTY),
+                System.getenv(), System.getProperty("user.home"));
+        if (dir.isEmpty() || planner.mode() != ConvPlanner.Mode.BENCHMARK) {
+            return null;
+        }
+        ConvAlgorithmCache cache = new ConvAlgorithmCache(dir.get(), ConvAlgorithmCache.machine(ComputeOptions.threads()));
+        try {
+            Map<ConvPlanner.Key, ConvAlgorithm> earlier = cache.read();
+            planner.remember(earlier);
+            if (!earlier.isEmpty()) {
+                out.printf("convolution algorithms timed by earlier runs: %s (%s=off times them again)%n", cache.file(),
+                        ConvAlgorithmCache.ENV);
+            }
+        } catch (IOException e) {
+            err.println("faltung: warning: ignoring the convolution algorithm cache (it will be rewritten): "
+                    + Main.describe(e));
+        }
+        return cache;
+    }
+
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
         long started = System.nanoTime();
@@ -222,6 +253,7 @@ final class TrainCommand implements Command {
             carryBestCheckpoint(Path.of(args.get("resume", "")), runDir, state);
         }
 
+        ConvAlgorithmCache convCache = convAlgorithmCache(out, err);
         out.printf("training %s (%,d parameters) on %s: %d train / %d validation / %d test images of %s in %d classes, "
                         + "%s, backend %s, %d threads, %s%n", s.model(), model.parameterCount(), s.data(), train.size(),
                 split.validation().size(), test.size(), String.join("x", Arrays.stream(train.imageShape())
@@ -245,6 +277,15 @@ final class TrainCommand implements Command {
         }
         Evaluation eval = Evaluator.evaluate(model, testLoader);
         writeCharts(runDir, end, eval, train.classNames());
+        // After the test set's evaluation, whose last batch may be a layer shape of its own.
+        if (convCache != null) {
+            try {
+                convCache.save(ConvPlanner.shared());
+            } catch (IOException e) {
+                err.println("faltung: warning: cannot write the convolution algorithm cache " + convCache.file() + ": "
+                        + Main.describe(e));
+            }
+        }
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("test_accuracy", eval.accuracy());

@@ -1,10 +1,13 @@
 package dev.faltung.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faltung.kernel.conv.ConvPlanner;
 import dev.faltung.nn.io.NdArray;
 import dev.faltung.nn.train.Checkpoint;
+import dev.faltung.nn.train.ConvAlgorithmCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +48,42 @@ class TrainCommandTest {
         assertTrue(r.number("test_accuracy") >= 0 && r.number("test_accuracy") <= 1);
         assertTrue(r.number("train_images_per_sec") > 0);
         assertTrue(r.out().contains("epoch 1/1  train loss"), "one summary line per epoch: " + r.out());
+    }
+
+    @Test
+    void aSecondRunTakesTheConvolutionAlgorithmsTheFirstTimedAndRepeatsItsResult(@TempDir Path dir) throws IOException {
+        String before = System.getProperty(ConvAlgorithmCache.PROPERTY);
+        System.setProperty(ConvAlgorithmCache.PROPERTY, dir.resolve("cache").toString());
+        try {
+            ConvPlanner.shared().clear(); // as in a fresh process
+            CliRun first = train(dir.resolve("first"), "--epochs", "1");
+            assertEquals(0, first.code(), first.toString());
+            assertFalse(first.out().contains("timed by earlier runs"), first.out());
+            Path file = new ConvAlgorithmCache(dir.resolve("cache"), ConvAlgorithmCache.machine(2)).file();
+            assertTrue(Files.isRegularFile(file), "the first run's choices are saved");
+
+            ConvPlanner.shared().clear();
+            CliRun second = train(dir.resolve("second"), "--epochs", "1");
+            assertEquals(0, second.code(), second.toString());
+            assertTrue(second.out().contains("convolution algorithms timed by earlier runs: " + file), second.out());
+            var choices = ConvPlanner.shared().choices().values();
+            assertFalse(choices.isEmpty());
+            assertTrue(choices.stream().allMatch(c -> c.mode() == ConvPlanner.Mode.PINNED), choices.toString());
+            assertEquals(first.number("test_loss"), second.number("test_loss"), "the same algorithms, the same sums");
+
+            Files.writeString(file, "{\"format\": ");
+            ConvPlanner.shared().clear();
+            CliRun third = train(dir.resolve("third"), "--epochs", "1");
+            assertEquals(0, third.code(), third.toString());
+            assertTrue(third.err().contains("ignoring the convolution algorithm cache") && third.err().contains(file.toString()),
+                    third.err());
+            assertFalse(new ConvAlgorithmCache(dir.resolve("cache"), ConvAlgorithmCache.machine(2)).read().isEmpty(),
+                    "a bad file is replaced by the run's own choices");
+        } finally {
+            if (before == null) System.clearProperty(ConvAlgorithmCache.PROPERTY);
+            else System.setProperty(ConvAlgorithmCache.PROPERTY, before);
+            ConvPlanner.shared().clear();
+        }
     }
 
     @Test

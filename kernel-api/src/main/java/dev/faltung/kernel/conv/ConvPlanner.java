@@ -38,7 +38,10 @@ public final class ConvPlanner {
         BENCHMARK,
         /** Fixed rules on the geometry: deterministic, no timing. */
         HEURISTIC,
-        /** Given by the caller ({@link #pin}), e.g. the choices of the run a checkpoint comes from. */
+        /**
+         * Given by the caller: {@link #pin}ned (the choices of the run a checkpoint comes from) or
+         * {@link #remember}ed from an earlier run's timing.
+         */
         PINNED;
 
         /** Parses {@code benchmark} or {@code heuristic}. */
@@ -91,6 +94,7 @@ public final class ConvPlanner {
 
     private final Mode mode;
     private final ConcurrentHashMap<Key, Choice> choices = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, ConvAlgorithm> remembered = new ConcurrentHashMap<>();
     private final List<Consumer<Choice>> listeners = new CopyOnWriteArrayList<>();
 
     public ConvPlanner(Mode mode) {
@@ -122,13 +126,15 @@ public final class ConvPlanner {
         if (c == null) {
             // Choose outside the map's lock (a benchmark can take a while); a racing thread at
             // worst benchmarks the same key twice and the first stored choice wins.
-            Choice fresh = choose(kernels, key);
+            ConvAlgorithm earlier = mode == Mode.BENCHMARK ? remembered.get(key) : null;
+            Choice fresh = earlier != null ? new Choice(key, earlier, Mode.PINNED, Map.of(), Map.of())
+                    : choose(kernels, key);
             c = choices.putIfAbsent(key, fresh);
             if (c == null) {
                 c = fresh;
                 LOG.log(Level.DEBUG, () -> "conv " + direction.label() + " " + dtype + " on " + key.backend()
                         + " for " + Convolutions.describe(g) + ": " + fresh.algorithm().label()
-                        + " (" + mode.name().toLowerCase(Locale.ROOT) + ")");
+                        + " (" + fresh.mode().name().toLowerCase(Locale.ROOT) + ")");
                 for (Consumer<Choice> l : listeners) l.accept(fresh);
             }
         }
@@ -153,6 +159,22 @@ public final class ConvPlanner {
         choices.putIfAbsent(key, new Choice(key, algorithm, Mode.PINNED, Map.of(), Map.of()));
     }
 
+    /**
+     * Choices an earlier run's timing made (a cache of them kept between runs): a benchmarking
+     * planner takes the one for a key at the key's first use instead of timing the candidates
+     * again. Unlike {@link #pin} nothing is chosen up front, so {@link #choices} still lists only
+     * the keys this planner met. Ignored in heuristic mode, whose rules are the point; entries
+     * whose algorithm no longer applies to their key are left out.
+     */
+    public void remember(Map<Key, ConvAlgorithm> earlier) {
+        earlier.forEach((key, algorithm) -> {
+            if (algorithm != ConvAlgorithm.AUTO && Convolutions.implementation(algorithm, key.geometry())
+                    .whyNotApplicable(key.geometry(), key.direction()).isEmpty()) {
+                remembered.put(key, algorithm);
+            }
+        });
+    }
+
     /** The cached choice for a key, if one was made. */
     public Optional<Choice> choice(Kernels kernels, ConvGeometry g, DType dtype, ConvDirection direction) {
         return Optional.ofNullable(choices.get(new Key(kernels.getClass().getName(), g, dtype, direction)));
@@ -172,9 +194,10 @@ public final class ConvPlanner {
         listeners.remove(listener);
     }
 
-    /** Forgets every cached choice (after a backend change of settings, for example). */
+    /** Forgets every cached and remembered choice (after a backend change of settings, for example). */
     public void clear() {
         choices.clear();
+        remembered.clear();
     }
 
     private Choice choose(Kernels kernels, Key key) {

@@ -68,6 +68,34 @@ class ConvPlannerTest {
     }
 
     @Test
+    void aRememberedChoiceIsTakenAtFirstUseWithoutTimingAndOnlyForItsKey() {
+        ConvPlanner planner = new ConvPlanner(ConvPlanner.Mode.BENCHMARK);
+        List<ConvPlanner.Choice> seen = new ArrayList<>();
+        planner.addListener(seen::add);
+        ConvGeometry g = ConvGeometry.of(1, 2, 9, 9, 3, 5, 5, 1, 1, Padding.SAME, 1, 1, 1);
+        ConvGeometry other = ConvGeometry.of(1, 2, 9, 9, 4, 5, 5, 1, 1, Padding.SAME, 1, 1, 1);
+        String backend = ReferenceKernels.class.getName();
+        ConvPlanner.Key key = new ConvPlanner.Key(backend, g, DType.FLOAT32, ConvDirection.FORWARD);
+        ConvPlanner.Key winograd = new ConvPlanner.Key(backend, other, DType.FLOAT32, ConvDirection.FORWARD);
+        planner.remember(java.util.Map.of(key, ConvAlgorithm.IM2COL, winograd, ConvAlgorithm.WINOGRAD));
+        assertTrue(planner.choices().isEmpty(), "nothing is chosen before a key is met");
+
+        assertEquals(ConvAlgorithm.IM2COL, planner.resolve(REF, g, DType.FLOAT32, ConvDirection.FORWARD));
+        assertEquals(ConvPlanner.Mode.PINNED, seen.get(0).mode());
+        assertTrue(seen.get(0).nanos().isEmpty(), "taken, not timed");
+        // Winograd does not apply to 5x5, so that memory was dropped and the key is timed.
+        planner.resolve(REF, other, DType.FLOAT32, ConvDirection.FORWARD);
+        assertEquals(ConvPlanner.Mode.BENCHMARK, seen.get(1).mode());
+        assertEquals(java.util.Set.of(key.geometry(), other), planner.choices().keySet().stream()
+                .map(ConvPlanner.Key::geometry).collect(java.util.stream.Collectors.toSet()));
+
+        ConvPlanner rules = new ConvPlanner(ConvPlanner.Mode.HEURISTIC);
+        rules.remember(java.util.Map.of(key, ConvAlgorithm.IM2COL));
+        assertEquals(ConvAlgorithm.DIRECT, rules.resolve(REF, g, DType.FLOAT32, ConvDirection.FORWARD),
+                "heuristic mode keeps to its rules");
+    }
+
+    @Test
     void modeParsesTheSystemPropertyValues() {
         assertEquals(ConvPlanner.Mode.HEURISTIC, ConvPlanner.Mode.parse(" Heuristic"));
         assertEquals(ConvPlanner.Mode.BENCHMARK, ConvPlanner.Mode.parse("benchmark"));

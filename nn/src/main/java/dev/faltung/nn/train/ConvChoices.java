@@ -29,6 +29,11 @@ public final class ConvChoices {
 
     /** The choices as JSON. */
     public static String toJson(Iterable<ConvPlanner.Choice> choices) {
+        return Json.write(toList(choices));
+    }
+
+    /** The choices as the list {@link #toJson} writes, before it is written. */
+    static List<Object> toList(Iterable<ConvPlanner.Choice> choices) {
         List<Object> out = new ArrayList<>();
         for (ConvPlanner.Choice c : choices) {
             ConvGeometry g = c.key().geometry();
@@ -41,7 +46,7 @@ public final class ConvChoices {
             m.put("algorithm", c.algorithm().label());
             out.add(m);
         }
-        return Json.write(out);
+        return out;
     }
 
     /**
@@ -49,8 +54,13 @@ public final class ConvChoices {
      * first bad entry.
      */
     public static Map<ConvPlanner.Key, ConvAlgorithm> parse(String json) {
+        return fromList(Json.parse(json));
+    }
+
+    /** {@link #parse} of JSON already parsed. */
+    static Map<ConvPlanner.Key, ConvAlgorithm> fromList(Object parsed) {
         Map<ConvPlanner.Key, ConvAlgorithm> out = new LinkedHashMap<>();
-        if (!(Json.parse(json) instanceof List<?> entries)) {
+        if (!(parsed instanceof List<?> entries)) {
             throw new IllegalArgumentException(KEY + " must be a JSON list");
         }
         for (int i = 0; i < entries.size(); i++) {
