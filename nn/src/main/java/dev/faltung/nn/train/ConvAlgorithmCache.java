@@ -64,7 +64,7 @@ public final class ConvAlgorithmCache {
     /**
      * The cache directory: the system property {@value #PROPERTY}, else the environment variable
      * {@value #ENV}, else {@code $XDG_CACHE_HOME/faltung}, else {@code ~/.cache/faltung}; empty
-     * when the setting is {@code off} (or no home is known).
+     * when the setting is {@code off} or no home is known.
      */
     public static Optional<Path> directory(String property, Map<String, String> env, String userHome) {
         String setting = property != null && !property.isBlank() ? property : env.get(ENV);
@@ -75,7 +75,9 @@ public final class ConvAlgorithmCache {
         if (xdg != null && !xdg.isBlank()) {
             return Optional.of(Path.of(xdg, "faltung"));
         }
-        return userHome == null || userHome.isBlank() ? Optional.empty() : Optional.of(Path.of(userHome, ".cache", "faltung"));
+        // The JVM reports an unknown home as "?", which would make a directory of that name here.
+        boolean noHome = userHome == null || userHome.isBlank() || userHome.equals("?");
+        return noHome ? Optional.empty() : Optional.of(Path.of(userHome, ".cache", "faltung"));
     }
 
     /** What the choices of a run with {@code threads} compute threads depend on, in words. */

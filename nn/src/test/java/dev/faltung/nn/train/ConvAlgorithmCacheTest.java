@@ -51,6 +51,7 @@ class ConvAlgorithmCacheTest {
         assertEquals(Optional.of(Path.of("/home/u/.cache/faltung")), ConvAlgorithmCache.directory(null, Map.of(), "/home/u"));
         assertEquals(Optional.empty(), ConvAlgorithmCache.directory("OFF", env, "/home/u"));
         assertEquals(Optional.empty(), ConvAlgorithmCache.directory(null, Map.of("FALTUNG_CACHE", "off"), "/home/u"));
+        assertEquals(Optional.empty(), ConvAlgorithmCache.directory(null, Map.of(), "?"), "the JVM's unknown home");
     }
 
     @Test
