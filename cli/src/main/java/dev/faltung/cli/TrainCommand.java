@@ -159,6 +159,11 @@ final class TrainCommand implements Command {
         if (dir.isEmpty() || planner.mode() != ConvPlanner.Mode.BENCHMARK) {
             return null;
         }
+        if (Files.exists(dir.get()) && !Files.isDirectory(dir.get())) {
+            err.println("faltung: warning: the convolution algorithm cache " + dir.get() + " is a file, not a "
+                    + "directory; timing the algorithms without a cache (" + ConvAlgorithmCache.ENV + " names another)");
+            return null;
+        }
         ConvAlgorithmCache cache = new ConvAlgorithmCache(dir.get(), ConvAlgorithmCache.machine(ComputeOptions.threads()));
         try {
             Map<ConvPlanner.Key, ConvAlgorithm> earlier = cache.read();
@@ -168,7 +173,7 @@ final class TrainCommand implements Command {
                         ConvAlgorithmCache.ENV);
             }
         } catch (IOException e) {
-            err.println("faltung: warning: ignoring the convolution algorithm cache (it will be rewritten): "
+            err.println("faltung: warning: ignoring the convolution algorithm cache, to be rewritten after this run: "
                     + Main.describe(e));
         }
         return cache;

@@ -79,6 +79,13 @@ class TrainCommandTest {
                     third.err());
             assertFalse(new ConvAlgorithmCache(dir.resolve("cache"), ConvAlgorithmCache.machine(2)).read().isEmpty(),
                     "a bad file is replaced by the run's own choices");
+
+            Path notADirectory = Files.writeString(dir.resolve("a-file"), "not a directory");
+            System.setProperty(ConvAlgorithmCache.PROPERTY, notADirectory.toString());
+            CliRun fourth = train(dir.resolve("fourth"), "--epochs", "1");
+            assertEquals(0, fourth.code(), fourth.toString());
+            assertTrue(fourth.err().contains(notADirectory + " is a file, not a directory"), fourth.err());
+            assertEquals("not a directory", Files.readString(notADirectory));
         } finally {
             if (before == null) System.clearProperty(ConvAlgorithmCache.PROPERTY);
             else System.setProperty(ConvAlgorithmCache.PROPERTY, before);
