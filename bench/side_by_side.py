@@ -331,7 +331,7 @@ def main():
             flops = conv_flops(shape) * (3 if backward else 1)
             t_ms, _ = torch_conv(torch, shape, backward, args.warmup, args.repeat)
             for algo in algos:
-                if algo == "winograd" and (shape[5], shape[6], shape[7]) != (3, 3, 1):
+                if algo == "winograd" and (shape[5] != shape[6] or shape[5] not in (3, 5) or shape[7] != 1):
                     continue
                 bench_args = ["conv", "--shape", text, "--algo", algo] + (["--backward"] if backward else [])
                 try:

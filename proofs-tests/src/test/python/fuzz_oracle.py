@@ -16,7 +16,7 @@ and, with a random --grad-output, the gradients, and runs the oracle on the same
 - when the reference raises, the oracle must refuse: exit 2, one line on stderr, nothing written;
 - otherwise it must exit 0 and write exactly the documented files, each in the dtype of --input,
   within 1e-9 (float64) or 1e-4 (float32) of the largest magnitude of the reference array;
-- convolutions run once per --algo (winograd may refuse, naming itself, off 3x3/stride 1/
+- convolutions run once per --algo (winograd may refuse, naming itself, off 3x3 or 5x5/stride 1/
   dilation 1) and every case once more with --backend simd (--backends simd,opencl for more),
   all within the same tolerance.
 
@@ -205,7 +205,7 @@ def same_pads(n, k, s, d):
 
 
 def conv_winograd(kernel, stride, dilation):
-    return tuple(kernel) == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1)
+    return tuple(kernel) in ((3, 3), (5, 5)) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1)
 
 
 def gen_conv2d(d):
@@ -335,7 +335,7 @@ def gen_signal(d, op):
     mode = mode or "full"
     f = scipy.signal.correlate2d if op == "correlate2d" else scipy.signal.convolve2d
     case = Case(op, {"input": a, "weight": k}, params,
-                ALGOS if k.shape == (3, 3) else [x for x in ALGOS if x != "winograd"])
+                ALGOS if k.shape in ((3, 3), (5, 5)) else [x for x in ALGOS if x != "winograd"])
     mix_dtypes(case, d)
     a, k = case.arrays["input"], case.arrays["weight"]
     try:

@@ -13,7 +13,7 @@ Each case is a directory under proofs-tests/src/test/resources/oracle/ holding
   expected/    exactly the files the command must write, with torch's / scipy's values
 and cases.txt lists the cases, one per line: NAME<TAB>ALGOS, where ALGOS is '-' for ops that
 have no --algo, else the convolution algorithms that apply to the case's geometry (winograd
-only for 3x3 kernels, stride 1, dilation 1); the test expects the others to be refused.
+only for 3x3 and 5x5 kernels, stride 1, dilation 1); the test expects the others to be refused.
 """
 import os
 import shutil
@@ -81,7 +81,7 @@ def case(name, op, inputs, params, forward, grad=True, algos=None, grad_names=("
 
 
 def conv_algos(kernel_hw, stride=(1, 1), dilation=(1, 1)):
-    winograd = tuple(kernel_hw) == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1)
+    winograd = tuple(kernel_hw) in ((3, 3), (5, 5)) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1)
     return [a for a in ALL_ALGOS if a != "winograd" or winograd]
 
 

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Convolution forward and forward + backward (data and filter) for every shape of
  * {@link ConvShape} and every algorithm that applies to all of them, plus AUTO; Winograd, which
- * needs 3×3 kernels at stride 1, is in {@link WinogradBenchmark}. The {@code gflop} counter
+ * needs 3×3 or 5×5 kernels at stride 1, is in {@link WinogradBenchmark}. The {@code gflop} counter
  * gives GFLOP/s (forward FLOP, three times that for forward + backward).
  */
 @BenchmarkMode(Mode.Throughput)

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Winograd convolution forward and forward + backward on the shapes of {@link ConvShape} it
- * applies to (3×3 kernels, stride 1); the other algorithms are in {@link ConvBenchmark}.
+ * applies to (3×3 and 5×5 kernels, stride 1); the other algorithms are in {@link ConvBenchmark}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -29,12 +29,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class WinogradBenchmark {
 
     /**
-     * The 3×3 stride-1 shapes. Named apart from {@link ConvBenchmark}'s {@code shape} (and with
+     * The 3×3 and 5×5 stride-1 shapes. Named apart from {@link ConvBenchmark}'s {@code shape} (and with
      * no {@code algo} parameter) so that {@code -p shape=...} or {@code -p algo=...} meant for
      * that class cannot turn this one into a different benchmark.
      */
-    @Param({"VGG_BLOCK", "RESNET_BLOCK"})
-    public ConvShape shape3x3;
+    @Param({"LENET_CONV1", "LENET_CONV2", "FMNIST_CONV1", "FMNIST_CONV2", "VGG_BLOCK", "RESNET_BLOCK"})
+    public ConvShape winogradShape;
 
     @Param({"simd"})
     public String backend;
@@ -50,7 +50,7 @@ public class WinogradBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        conv = new ConvCase(BenchJvm.kernels(backend, threads), ConvAlgorithm.WINOGRAD, shape3x3.geometry(),
+        conv = new ConvCase(BenchJvm.kernels(backend, threads), ConvAlgorithm.WINOGRAD, winogradShape.geometry(),
                 DType.parse(dtype));
     }
 

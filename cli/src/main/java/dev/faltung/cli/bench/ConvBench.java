@@ -34,7 +34,7 @@ final class ConvBench {
               Times a convolution of input [N,C,H,W] with K filters of R×S (square stride and
               symmetric padding): W untimed runs (and more until MS milliseconds have passed,
               so the JIT has compiled the kernels), then R timed runs (defaults W=3, MS=2000, R=10).
-              --algo direct|im2col|fft|winograd|auto (default auto; winograd needs 3×3, stride 1).
+              --algo direct|im2col|fft|winograd|auto (default auto; winograd needs 3×3 or 5×5, stride 1).
               --backward adds the backward-data and backward-filter passes to every run.
               The last line is one JSON object with median_ms, min_ms, mean_ms, gflops (forward
               FLOP, ×3 with --backward, at the median time), backend, threads, dtype, shape,

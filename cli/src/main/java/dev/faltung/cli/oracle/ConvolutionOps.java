@@ -19,7 +19,7 @@ final class ConvolutionOps {
 
     private static final Flag ALGO = Flag.value("algo",
             "direct|im2col|fft|winograd|auto (default direct, the exact loop nest); winograd needs a 3x3 "
-                    + "kernel, stride 1 and dilation 1");
+                    + "or 5x5 kernel, stride 1 and dilation 1");
 
     static List<OracleOp> ops() {
         return List.of(

@@ -161,7 +161,7 @@ class BenchCommandTest {
 
     @Test
     void anAlgorithmThatDoesNotApplyFailsWithTheReasonAndNoResult() throws Exception {
-        Run r = faltung("bench", "conv", "--shape", "1,1,8,8,1,5,5,1,0", "--algo", "winograd", "--backend", "reference",
+        Run r = faltung("bench", "conv", "--shape", "1,1,8,8,1,7,7,1,0", "--algo", "winograd", "--backend", "reference",
                 "--repeat", "1", "--warmup", "0", "--warmup-ms", "0");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("winograd"), r.err());

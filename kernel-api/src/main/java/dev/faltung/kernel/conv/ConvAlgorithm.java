@@ -12,7 +12,7 @@ public enum ConvAlgorithm {
     IM2COL,
     /** Frequency-domain multiply-accumulate with overlap-add tiles. Applies everywhere. */
     FFT,
-    /** Winograd minimal filtering F(2x2,3x3) / F(4x4,3x3): 3x3 kernels, stride 1, dilation 1 only. */
+    /** Winograd minimal filtering F(2x2,3x3) / F(4x4,3x3) / F(2x2,5x5): 3x3 and 5x5 kernels, stride 1, dilation 1 only. */
     WINOGRAD,
     /** Chosen per shape, dtype and backend. */
     AUTO;

@@ -354,12 +354,13 @@ public final class ConvPlanner {
 
     /**
      * The heuristic: tiny problems go DIRECT (no lowering overhead); 3×3 stride-1 kernels with
-     * enough channels to amortise the transforms go WINOGRAD; large kernels at stride 1 go FFT,
+     * enough channels to amortise the transforms go WINOGRAD (5×5 only when timed: its F(2×2)
+     * tiles save less and waste more of their padding); large kernels at stride 1 go FFT,
      * where the transform's cost no longer grows with the kernel area; the rest IM2COL.
      */
     static ConvAlgorithm heuristic(ConvGeometry g, List<ConvAlgorithm> applicable) {
         if (g.flops() < 1 << 16) return ConvAlgorithm.DIRECT;
-        if (applicable.contains(ConvAlgorithm.WINOGRAD) && g.cPerGroup() * g.kPerGroup() >= 16
+        if (applicable.contains(ConvAlgorithm.WINOGRAD) && g.r() == 3 && g.cPerGroup() * g.kPerGroup() >= 16
                 && g.outH() >= 4 && g.outW() >= 4) {
             return ConvAlgorithm.WINOGRAD;
         }

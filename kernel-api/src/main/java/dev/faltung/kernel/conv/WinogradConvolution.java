@@ -7,20 +7,21 @@ import dev.faltung.kernel.Kernels;
 import java.util.Optional;
 
 /**
- * Winograd minimal filtering F(m×m, 3×3) (Lavin &amp; Gray, "Fast Algorithms for Convolutional
- * Neural Networks", 2015): each {@code (m+2)×(m+2)} input tile {@code d} and each 3×3 filter
+ * Winograd minimal filtering F(m×m, r×r) (Lavin &amp; Gray, "Fast Algorithms for Convolutional
+ * Neural Networks", 2015): each {@code (m+r-1)×(m+r-1)} input tile {@code d} and each r×r filter
  * {@code g} are transformed, {@code V = Bᵀ d B}, {@code U = G g Gᵀ}; the channel reduction
- * {@code M = Σ_c U ⊙ V} becomes {@code (m+2)²} independent GEMMs (one per transform position,
+ * {@code M = Σ_c U ⊙ V} becomes {@code (m+r-1)²} independent GEMMs (one per transform position,
  * {@code [K/G × C/G]·[C/G × tiles]}) on the backend's {@link Kernels#gemmBatched}; the output tile
- * is {@code Y = Aᵀ M A}. F(2×2,3×3) uses interpolation points {@code 0, ±1, ∞}; F(4×4,3×3) uses
- * {@code 0, ±1, ±2, ∞}. Applies only to 3×3 kernels at stride 1 and dilation 1; groups are
- * supported (one set of GEMMs per group).
+ * is {@code Y = Aᵀ M A}. F(2×2,3×3) uses interpolation points {@code 0, ±1, ∞}; F(4×4,3×3) and
+ * F(2×2,5×5) use {@code 0, ±1, ±2, ∞}, so they share {@code Bᵀ} (6×6) and differ in {@code G}
+ * (6×r: row {@code ξ} is {@code f_ξ·(1, p_ξ, p_ξ², …)}) and {@code Aᵀ} (m×6). Applies only to 3×3
+ * and 5×5 kernels at stride 1 and dilation 1; groups are supported (one set of GEMMs per group).
  *
  * <p>Backward data is this same algorithm applied to {@code dy} with the kernel flipped and its
- * channel axes swapped, {@code w'[c,k,r,s] = w[k,c,2-r,2-s]}, and padding {@code 2 - pad} (a
+ * channel axes swapped, {@code w'[c,k,i,j] = w[k,c,r-1-i,r-1-j]}, and padding {@code r - 1 - pad} (a
  * negative amount crops: the tile reader treats every index outside the image as 0). Backward
  * filter delegates to {@link Im2colConvolution}: it is a correlation of {@code x} with
- * {@code dy}, whose "kernel" {@code dy} is not 3×3, so Winograd's F(m, 3) does not apply.
+ * {@code dy}, whose "kernel" {@code dy} is not r×r, so Winograd's F(m, r) does not apply.
  *
  * <p>Float32 error. Transformed tiles {@code U}, {@code V} and the GEMM result {@code M} are
  * stored in the buffers' dtype, as a float32 backend would store them; transforms themselves
@@ -32,7 +33,8 @@ import java.util.Optional;
  * {@code a² = 2304}, against {@code 9} for the direct sum: the larger tile trades ~36× more
  * worst-case float32 error for 4× fewer multiplications per output than F(2×2) (2.25× vs 4×
  * fewer than direct). The loss comes from the large entries of the F(4×4) matrices (the points
- * ±2 give 4, 5 and 8) and the cancellation between them. A backend whose GEMM sums in float
+ * ±2 give 4, 5 and 8) and the cancellation between them. F(2×2,5×5) has {@code a² ≈ 3325}
+ * against {@code 25} for the direct sum, for 2.78× fewer multiplications than direct. A backend whose GEMM sums in float
  * adds {@code γ_{C/G}} to the {@code 3u}. In float64 the same formula holds with
  * {@code u = 2⁻⁵³}.
  */
@@ -72,31 +74,53 @@ public final class WinogradConvolution implements ConvImplementation {
             {0, 1, 1, 4, 4, 0},
             {0, 1, -1, 8, -8, 1}};
 
+    private static final double[][] G_2_5 = {
+            {1.0 / 4, 0, 0, 0, 0},
+            {-1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6},
+            {-1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6},
+            {1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 3, 2.0 / 3},
+            {1.0 / 24, -1.0 / 12, 1.0 / 6, -1.0 / 3, 2.0 / 3},
+            {0, 0, 0, 0, 1}};
+    private static final double[][] AT_2_5 = {
+            {1, 1, 1, 1, 1, 0},
+            {0, 1, -1, 2, -2, 1}};
+
     /** F(2×2, 3×3): 4×4 tiles, 16 multiplications per 4 outputs. */
-    public static final WinogradConvolution F2X2_3X3 = new WinogradConvolution(2, BT_2, G_2, AT_2);
+    public static final WinogradConvolution F2X2_3X3 = new WinogradConvolution(2, 3, BT_2, G_2, AT_2);
     /** F(4×4, 3×3): 6×6 tiles, 36 multiplications per 16 outputs. */
-    public static final WinogradConvolution F4X4_3X3 = new WinogradConvolution(4, BT_4, G_4, AT_4);
+    public static final WinogradConvolution F4X4_3X3 = new WinogradConvolution(4, 3, BT_4, G_4, AT_4);
+    /** F(2×2, 5×5): 6×6 tiles, 36 multiplications per 4 outputs (direct: 100). */
+    public static final WinogradConvolution F2X2_5X5 = new WinogradConvolution(2, 5, BT_4, G_2_5, AT_2_5);
 
     private final int m;
+    private final int r;
     private final int alpha;
     private final double[][] bt;
     private final double[][] gm;
     private final double[][] at;
 
-    private WinogradConvolution(int m, double[][] bt, double[][] gm, double[][] at) {
+    private WinogradConvolution(int m, int r, double[][] bt, double[][] gm, double[][] at) {
         this.m = m;
-        this.alpha = m + 2;
+        this.r = r;
+        this.alpha = m + r - 1;
         this.bt = bt;
         this.gm = gm;
         this.at = at;
     }
 
     /**
-     * The variant {@link Convolutions} uses for {@code g}: F(4×4,3×3) when both output sides are at
-     * least 8 (tiles are mostly full, so the 4× saving is real), else F(2×2,3×3).
+     * The variant {@link Convolutions} uses for {@code g}: F(2×2,5×5) for 5×5 kernels; for 3×3,
+     * F(4×4,3×3) when both output sides are at least 8 (tiles are mostly full, so the 4× saving
+     * is real), else F(2×2,3×3).
      */
     public static WinogradConvolution forGeometry(ConvGeometry g) {
+        if (g.r() == 5) return F2X2_5X5;
         return g.outH() >= 8 && g.outW() >= 8 ? F4X4_3X3 : F2X2_3X3;
+    }
+
+    /** Kernel side {@code r}. */
+    public int kernelSize() {
+        return r;
     }
 
     /** Output tile side {@code m}. */
@@ -125,15 +149,15 @@ public final class WinogradConvolution implements ConvImplementation {
         return ConvAlgorithm.WINOGRAD;
     }
 
-    /** Why Winograd F(m,3) cannot compute {@code g}, or empty. Backward filter always applies (by delegation). */
+    /** Why Winograd F(m,r) cannot compute {@code g}, or empty. Backward filter always applies (by delegation). */
     @Override
     public Optional<String> whyNotApplicable(ConvGeometry g, ConvDirection direction) {
         return inapplicability(g);
     }
 
     static Optional<String> inapplicability(ConvGeometry g) {
-        if (g.r() != 3 || g.s() != 3) {
-            return Optional.of("winograd needs a 3x3 kernel, got " + g.r() + "x" + g.s());
+        if (g.r() != g.s() || (g.r() != 3 && g.r() != 5)) {
+            return Optional.of("winograd needs a 3x3 or 5x5 kernel, got " + g.r() + "x" + g.s());
         }
         if (g.strideH() != 1 || g.strideW() != 1) {
             return Optional.of("winograd needs stride 1, got " + g.strideH() + "x" + g.strideW());
@@ -157,8 +181,8 @@ public final class WinogradConvolution implements ConvImplementation {
         double[] y = Planes.target(yb);
         int cpg = g.cPerGroup(), kpg = g.kPerGroup(), oh = g.outH(), ow = g.outW();
         for (int grp = 0; grp < g.groups(); grp++) {
-            double[] ker = new double[kpg * cpg * 9];
-            System.arraycopy(w, grp * kpg * cpg * 9, ker, 0, ker.length);
+            double[] ker = new double[kpg * cpg * r * r];
+            System.arraycopy(w, grp * kpg * cpg * r * r, ker, 0, ker.length);
             Buffer u = transformFilters(ker, kpg, cpg, xb.dtype());
             for (int n = 0; n < g.n(); n++) {
                 correlate(kernels, xb.dtype(), x, (n * g.c() + grp * cpg) * g.h() * g.w(), cpg, g.h(), g.w(),
@@ -184,14 +208,14 @@ public final class WinogradConvolution implements ConvImplementation {
         double[] dx = Planes.target(dxb);
         int cpg = g.cPerGroup(), kpg = g.kPerGroup(), oh = g.outH(), ow = g.outW();
         for (int grp = 0; grp < g.groups(); grp++) {
-            // w'[c][k][r][s] = w[k][c][2-r][2-s]: the transposed, flipped kernel of the adjoint.
-            double[] ker = new double[cpg * kpg * 9];
+            // w'[c][k][i][j] = w[k][c][r-1-i][r-1-j]: the transposed, flipped kernel of the adjoint.
+            double[] ker = new double[cpg * kpg * r * r];
             for (int c = 0; c < cpg; c++) {
                 for (int k = 0; k < kpg; k++) {
-                    for (int r = 0; r < 3; r++) {
-                        for (int s = 0; s < 3; s++) {
-                            ker[((c * kpg + k) * 3 + r) * 3 + s] =
-                                    w[(((grp * kpg + k) * cpg + c) * 3 + 2 - r) * 3 + 2 - s];
+                    for (int i = 0; i < r; i++) {
+                        for (int j = 0; j < r; j++) {
+                            ker[((c * kpg + k) * r + i) * r + j] =
+                                    w[(((grp * kpg + k) * cpg + c) * r + r - 1 - i) * r + r - 1 - j];
                         }
                     }
                 }
@@ -199,7 +223,7 @@ public final class WinogradConvolution implements ConvImplementation {
             Buffer u = transformFilters(ker, cpg, kpg, dyb.dtype());
             for (int n = 0; n < g.n(); n++) {
                 correlate(kernels, dyb.dtype(), dy, (n * g.k() + grp * kpg) * oh * ow, kpg, oh, ow,
-                        2 - g.padTop(), 2 - g.padLeft(), u, cpg, dx, (n * g.c() + grp * cpg) * g.h() * g.w(),
+                        r - 1 - g.padTop(), r - 1 - g.padLeft(), u, cpg, dx, (n * g.c() + grp * cpg) * g.h() * g.w(),
                         g.h(), g.w());
             }
         }
@@ -213,25 +237,25 @@ public final class WinogradConvolution implements ConvImplementation {
         Im2colConvolution.INSTANCE.backwardFilter(kernels, g, x, dy, dw, dbias);
     }
 
-    /** {@code U[ξ,η][p][q] = (G·ker[p][q]·Gᵀ)[ξ,η]} for {@code ker [p][q][3][3]}. */
+    /** {@code U[ξ,η][p][q] = (G·ker[p][q]·Gᵀ)[ξ,η]} for {@code ker [p][q][r][r]}. */
     private Buffer transformFilters(double[] ker, int p, int q, DType dtype) {
         int a2 = alpha * alpha;
         double[] u = new double[a2 * p * q];
-        double[] tmp = new double[alpha * 3];
+        double[] tmp = new double[alpha * r];
         for (int i = 0; i < p; i++) {
             for (int j = 0; j < q; j++) {
-                int kOff = (i * q + j) * 9;
+                int kOff = (i * q + j) * r * r;
                 for (int xi = 0; xi < alpha; xi++) {
-                    for (int s = 0; s < 3; s++) {
+                    for (int s = 0; s < r; s++) {
                         double v = 0;
-                        for (int r = 0; r < 3; r++) v += gm[xi][r] * ker[kOff + r * 3 + s];
-                        tmp[xi * 3 + s] = v;
+                        for (int k = 0; k < r; k++) v += gm[xi][k] * ker[kOff + k * r + s];
+                        tmp[xi * r + s] = v;
                     }
                 }
                 for (int xi = 0; xi < alpha; xi++) {
                     for (int eta = 0; eta < alpha; eta++) {
                         double v = 0;
-                        for (int s = 0; s < 3; s++) v += tmp[xi * 3 + s] * gm[eta][s];
+                        for (int s = 0; s < r; s++) v += tmp[xi * r + s] * gm[eta][s];
                         u[(xi * alpha + eta) * p * q + i * q + j] = v;
                     }
                 }
@@ -241,7 +265,7 @@ public final class WinogradConvolution implements ConvImplementation {
     }
 
     /**
-     * {@code out[p][oy][ox] = Σ_q Σ_{r,s<3} in[q][oy - offY + r][ox - offX + s]·ker[p][q][r][s]}
+     * {@code out[p][oy][ox] = Σ_q Σ_{i,j<r} in[q][oy - offY + i][ox - offX + j]·ker[p][q][i][j]}
      * (assigned) for {@code oy < outH, ox < outW}; input indices outside {@code inH×inW} read 0.
      */
     private void correlate(Kernels kernels, DType dtype, double[] in, int inOff, int q, int inH, int inW,

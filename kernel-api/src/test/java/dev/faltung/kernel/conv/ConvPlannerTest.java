@@ -46,7 +46,7 @@ class ConvPlannerTest {
         ConvPlanner.Choice c = seen.get(0);
         assertEquals(a, c.algorithm());
         assertEquals(java.util.Set.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT), c.nanos().keySet());
-        assertEquals("winograd needs a 3x3 kernel, got 7x7", c.skipped().get(ConvAlgorithm.WINOGRAD));
+        assertEquals("winograd needs a 3x3 or 5x5 kernel, got 7x7", c.skipped().get(ConvAlgorithm.WINOGRAD));
         assertTrue(c.nanos().get(a) <= c.nanos().values().stream().mapToLong(Long::longValue).min().orElseThrow());
         assertEquals(ReferenceKernels.class.getName(), c.key().backend());
         planner.resolve(REF, g, DType.FLOAT64, ConvDirection.FORWARD);
@@ -59,7 +59,8 @@ class ConvPlannerTest {
         ConvGeometry g = ConvGeometry.of(1, 2, 9, 9, 3, 5, 5, 1, 1, Padding.SAME, 1, 1, 1);
         planner.resolve(REF, g, DType.FLOAT32, ConvDirection.FORWARD);
         ConvPlanner.Choice c = planner.choice(REF, g, DType.FLOAT32, ConvDirection.FORWARD).orElseThrow();
-        assertEquals(java.util.Set.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL), c.nanos().keySet());
+        assertEquals(java.util.Set.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.WINOGRAD),
+                c.nanos().keySet());
         assertEquals("kernels below 7x7 are never faster by FFT", c.skipped().get(ConvAlgorithm.FFT));
         ConvGeometry dilated = ConvGeometry.of(1, 2, 15, 15, 3, 3, 3, 1, 1, Padding.SAME, 3, 3, 1);
         planner.resolve(REF, dilated, DType.FLOAT32, ConvDirection.FORWARD);
@@ -73,7 +74,7 @@ class ConvPlannerTest {
         List<ConvPlanner.Choice> seen = new ArrayList<>();
         planner.addListener(seen::add);
         ConvGeometry g = ConvGeometry.of(1, 2, 9, 9, 3, 5, 5, 1, 1, Padding.SAME, 1, 1, 1);
-        ConvGeometry other = ConvGeometry.of(1, 2, 9, 9, 4, 5, 5, 1, 1, Padding.SAME, 1, 1, 1);
+        ConvGeometry other = ConvGeometry.of(1, 2, 9, 9, 4, 7, 7, 1, 1, Padding.SAME, 1, 1, 1);
         String backend = ReferenceKernels.class.getName();
         ConvPlanner.Key key = new ConvPlanner.Key(backend, g, DType.FLOAT32, ConvDirection.FORWARD);
         ConvPlanner.Key winograd = new ConvPlanner.Key(backend, other, DType.FLOAT32, ConvDirection.FORWARD);
@@ -83,7 +84,7 @@ class ConvPlannerTest {
         assertEquals(ConvAlgorithm.IM2COL, planner.resolve(REF, g, DType.FLOAT32, ConvDirection.FORWARD));
         assertEquals(ConvPlanner.Mode.PINNED, seen.get(0).mode());
         assertTrue(seen.get(0).nanos().isEmpty(), "taken, not timed");
-        // Winograd does not apply to 5x5, so that memory was dropped and the key is timed.
+        // Winograd does not apply to 7x7, so that memory was dropped and the key is timed.
         planner.resolve(REF, other, DType.FLOAT32, ConvDirection.FORWARD);
         assertEquals(ConvPlanner.Mode.BENCHMARK, seen.get(1).mode());
         assertEquals(java.util.Set.of(key.geometry(), other), planner.choices().keySet().stream()

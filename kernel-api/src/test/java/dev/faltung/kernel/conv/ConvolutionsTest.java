@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -85,22 +86,33 @@ class ConvolutionsTest {
     }
 
     @Test
-    void bothWinogradTilesAgreeWithDirect() {
-        ConvGeometry g = ConvGeometry.of(2, 3, 11, 10, 5, 3, 3, 1, 1, Padding.of(1, 2, 0, 1), 1, 1, 1);
-        Buffer x = random(DType.FLOAT64, g.inputSize(), 5), w = random(DType.FLOAT64, g.weightSize(), 6);
-        Buffer dy = random(DType.FLOAT64, g.outputSize(), 7);
-        Buffer y0 = Buffer.allocate(DType.FLOAT64, g.outputSize()), dx0 = Buffer.allocate(DType.FLOAT64, g.inputSize());
-        DirectConvolution.INSTANCE.forward(REF, g, x, w, null, y0);
-        DirectConvolution.INSTANCE.backwardData(REF, g, dy, w, dx0);
-        for (WinogradConvolution wino : List.of(WinogradConvolution.F2X2_3X3, WinogradConvolution.F4X4_3X3)) {
+    void everyWinogradTileAgreesWithDirect() {
+        for (WinogradConvolution wino : List.of(WinogradConvolution.F2X2_3X3, WinogradConvolution.F4X4_3X3,
+                WinogradConvolution.F2X2_5X5)) {
+            int r = wino.kernelSize();
+            // Odd sides, partial tiles, asymmetric padding; for 5x5 also padding past the kernel
+            // (backward data crops) and groups.
+            ConvGeometry g = r == 3
+                    ? ConvGeometry.of(2, 3, 11, 10, 5, 3, 3, 1, 1, Padding.of(1, 2, 0, 1), 1, 1, 1)
+                    : ConvGeometry.of(2, 4, 13, 9, 6, 5, 5, 1, 1, Padding.of(5, 2, 0, 1), 1, 1, 2);
+            Buffer x = random(DType.FLOAT64, g.inputSize(), 5), w = random(DType.FLOAT64, g.weightSize(), 6);
+            Buffer dy = random(DType.FLOAT64, g.outputSize(), 7);
+            Buffer y0 = Buffer.allocate(DType.FLOAT64, g.outputSize()), dx0 = Buffer.allocate(DType.FLOAT64, g.inputSize());
+            DirectConvolution.INSTANCE.forward(REF, g, x, w, null, y0);
+            DirectConvolution.INSTANCE.backwardData(REF, g, dy, w, dx0);
             Buffer y = Buffer.allocate(DType.FLOAT64, g.outputSize()), dx = Buffer.allocate(DType.FLOAT64, g.inputSize());
             wino.forward(REF, g, x, w, null, y);
             wino.backwardData(REF, g, dy, w, dx);
-            assertClose("winograd F(" + wino.outputTile() + ",3) forward", y0, y, 1e-12 * maxAbs(y0));
-            assertClose("winograd F(" + wino.outputTile() + ",3) backward data", dx0, dx, 1e-12 * maxAbs(dx0));
+            String name = "winograd F(" + wino.outputTile() + "," + r + ")";
+            assertClose(name + " forward", y0, y, 1e-12 * maxAbs(y0));
+            assertClose(name + " backward data", dx0, dx, 1e-12 * maxAbs(dx0));
         }
         assertEquals(64.0, WinogradConvolution.F2X2_3X3.amplification(), 1e-12);
         assertEquals(2304.0, WinogradConvolution.F4X4_3X3.amplification(), 1e-9);
+        // a = 173/3, from Aᵀ's second row (0, 1, -1, 2, -2, 1): larger than F(4x4,3x3)'s 48.
+        assertEquals(173.0 * 173 / 9, WinogradConvolution.F2X2_5X5.amplification(), 1e-9);
+        assertSame(WinogradConvolution.F2X2_5X5, Convolutions.implementation(ConvAlgorithm.WINOGRAD,
+                ConvGeometry.of(1, 1, 6, 6, 1, 5, 5, 1, 1, Padding.VALID, 1, 1, 1)));
     }
 
     @Test
@@ -115,13 +127,16 @@ class ConvolutionsTest {
 
     @Test
     void winogradWhereItDoesNotApplyIsRefusedWithTheReason() {
-        ConvGeometry five = ConvGeometry.of(1, 1, 8, 8, 1, 5, 5, 1, 1, Padding.VALID, 1, 1, 1);
+        ConvGeometry seven = ConvGeometry.of(1, 1, 8, 8, 1, 7, 7, 1, 1, Padding.VALID, 1, 1, 1);
+        ConvGeometry oblong = ConvGeometry.of(1, 1, 8, 8, 1, 3, 5, 1, 1, Padding.VALID, 1, 1, 1);
         ConvGeometry strided = ConvGeometry.of(1, 1, 8, 8, 1, 3, 3, 2, 2, Padding.VALID, 1, 1, 1);
         ConvGeometry dilated = ConvGeometry.of(1, 1, 8, 8, 1, 3, 3, 1, 1, Padding.VALID, 2, 2, 1);
         var e = assertThrows(UnsupportedOperationException.class, () -> Convolutions.forward(REF,
-                ConvAlgorithm.WINOGRAD, five, Buffer.allocate(DType.FLOAT64, 64), Buffer.allocate(DType.FLOAT64, 25),
-                null, Buffer.allocate(DType.FLOAT64, 16)));
-        assertTrue(e.getMessage().contains("winograd needs a 3x3 kernel, got 5x5"), e.getMessage());
+                ConvAlgorithm.WINOGRAD, seven, Buffer.allocate(DType.FLOAT64, 64), Buffer.allocate(DType.FLOAT64, 49),
+                null, Buffer.allocate(DType.FLOAT64, 4)));
+        assertTrue(e.getMessage().contains("winograd needs a 3x3 or 5x5 kernel, got 7x7"), e.getMessage());
+        assertEquals("winograd needs a 3x3 or 5x5 kernel, got 3x5",
+                WinogradConvolution.inapplicability(oblong).orElseThrow());
         e = assertThrows(UnsupportedOperationException.class, () -> Convolutions.backwardData(REF,
                 ConvAlgorithm.WINOGRAD, strided, Buffer.allocate(DType.FLOAT64, 9), Buffer.allocate(DType.FLOAT64, 9),
                 Buffer.allocate(DType.FLOAT64, 64)));

@@ -10,8 +10,8 @@ import dev.faltung.kernel.conv.ConvGeometry;
  * ({@link FloatChannelLaneConvolution}) or images ({@link FloatBatchLaneConvolution}) in the
  * vector lanes, whichever wastes fewest multiply-adds for the geometry, FFT transforms tiles in
  * float lanes ({@link FloatFftConvolution}; backward passes at stride 1), WINOGRAD is F(4×4, 3×3)
- * with vectorised transforms ({@link FloatWinogradConvolution}, backward filter included, where
- * the shared implementation delegates that to IM2COL). Each method returns false when it has no
+ * or F(2×2, 5×5) with vectorised transforms ({@link FloatWinogradConvolution}; for 3×3 backward
+ * filter included, where the shared implementation delegates that to IM2COL). Each method returns false when it has no
  * implementation for the algorithm and geometry, and the caller then runs the shared one.
  * Buffers are already checked. Thread-safe.
  */
@@ -50,7 +50,7 @@ final class FloatConvolutions {
             }
             case FFT -> fft.forward(g, x, w, bias, y);
             case WINOGRAD -> {
-                if (!FloatWinogradConvolution.applies(g)) return false;
+                if (FloatWinogradConvolution.tile(g) == null) return false;
                 winograd.forward(g, x, w, bias, y);
             }
             case AUTO -> throw new IllegalArgumentException("conv: AUTO must be resolved first");
@@ -127,7 +127,7 @@ final class FloatConvolutions {
                 fft.backwardData(g, dy, w, dx);
             }
             case WINOGRAD -> {
-                if (!FloatWinogradConvolution.appliesBackwardData(g)) return false;
+                if (FloatWinogradConvolution.backwardDataTile(g) == null) return false;
                 winograd.backwardData(g, dy, w, dx);
             }
             case AUTO -> throw new IllegalArgumentException("conv: AUTO must be resolved first");
@@ -150,7 +150,7 @@ final class FloatConvolutions {
                 fft.backwardFilter(g, x, dy, dw, dbias);
             }
             case WINOGRAD -> {
-                if (!FloatWinogradConvolution.applies(g)) return false;
+                if (!FloatWinogradConvolution.appliesBackwardFilter(g)) return false;
                 winograd.backwardFilter(g, x, dy, dw, dbias, lowered);
             }
             case AUTO -> throw new IllegalArgumentException("conv: AUTO must be resolved first");

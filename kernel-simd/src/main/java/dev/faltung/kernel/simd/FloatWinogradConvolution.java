@@ -1,31 +1,37 @@
 package dev.faltung.kernel.simd;
 
 import dev.faltung.kernel.conv.ConvGeometry;
+import dev.faltung.kernel.conv.WinogradConvolution;
 import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * float32 Winograd F(4×4, 3×3) (Lavin &amp; Gray 2015, the matrices of the shared
- * {@code WinogradConvolution.F4X4_3X3}), with the transforms vectorised over tiles and the
- * channel reduction one product per transform position: {@code M_ξ [K/G, T] = U_ξ [K/G, C/G]·V_ξ [C/G, T]}.
+ * float32 Winograd F(4×4, 3×3) and F(2×2, 5×5) (Lavin &amp; Gray 2015, the matrices of the shared
+ * {@code WinogradConvolution}; both tiles are 6×6 and use the points {@code 0, ±1, ±2, ∞}, so one
+ * {@code Bᵀ}), with the transforms vectorised over tiles and the channel reduction one product
+ * per transform position: {@code M_ξ [K/G, T] = U_ξ [K/G, C/G]·V_ξ [C/G, T]}.
  * <p>To make the tiles' 6×6 windows contiguous in memory, each input plane is split once into
- * 16 phase planes {@code ph[py][px][ty][tx] = x[4·ty + py - padTop][4·tx + px - padLeft]}
- * (rows of {@code tilesX + 1}); element {@code (i, j)} of tile {@code t} is then
- * {@code ph[i%4][j%4][t + (i/4)·(tilesX+1) + j/4]}, so {@code L} consecutive tiles load as one
- * vector. Tile indices run over {@code tilesY × (tilesX + 1)}: one column of tiles per row is
- * computed and discarded. The forward pass is fused, unit of tiles by unit (see {@link #run});
- * backward filter transforms chunks of images that keep {@code V} and {@code Z} under
+ * {@code m²} phase planes {@code ph[py][px][ty][tx] = x[m·ty + py - padTop][m·tx + px - padLeft]}
+ * (rows of {@code tilesX + reach}, {@code reach = 5/m} the tile columns a window spans past its
+ * own); element {@code (i, j)} of tile {@code t} is then
+ * {@code ph[i%m][j%m][t + (i/m)·(tilesX+reach) + j/m]}, so {@code L} consecutive tiles load as one
+ * vector. Tile indices run over {@code tilesY × (tilesX + reach)}: {@code reach} columns of tiles
+ * per row are computed and discarded. The forward pass is fused, unit of tiles by unit (see {@link #run});
+ * backward filter (3×3 only) transforms chunks of images that keep {@code V} and {@code Z} under
  * {@link #BUDGET} floats each and multiplies them with the library GEMM.
  * <p>Backward data is this algorithm on {@code dy} with the kernel flipped, channel axes swapped
- * and padding {@code 2 - pad} (negative padding crops). Backward filter is its adjoint: 36 GEMMs
- * of transformed gradients by transformed inputs (see {@link #backwardFilter}). Applies to 3×3 kernels, stride 1,
- * dilation 1, and outputs of at least 8×8 in every direction it is used for (where the shared
- * planner's variant rule picks F(4×4)); otherwise the caller runs the shared implementation.
+ * and padding {@code r - 1 - pad} (negative padding crops). Backward filter is its adjoint: 36 GEMMs
+ * of transformed gradients by transformed inputs (see {@link #backwardFilter}). Applies at stride 1
+ * and dilation 1 to 3×3 kernels with outputs of at least 8×8 in every direction it is used for
+ * (where the shared planner's variant rule picks F(4×4)), and to 5×5 kernels; otherwise the
+ * caller runs the shared implementation.
  * <p>Float32 error: the shared bound with this GEMM summing in float and the transforms in float:
- * {@code |ŷ - y| ≤ (C/G + 6)·u·(C/G)·max|x|·max|w|·a² + u·|y|}, {@code a² = 2304}. Products and
+ * {@code |ŷ - y| ≤ (C/G + 6)·u·(C/G)·max|x|·max|w|·a² + u·|y|}, {@code a²} the tile's
+ * {@link Tile#amplification()}. Products and
  * GEMMs run one per thread and tasks split tiles, positions, images or channels, never a sum: results do not depend
  * on the thread count. Backward filter: each tile's contribution is amplified as above and the
  * sum over {@code N·T} tiles adds its own rounding: {@code ≤ (a² + N·T + 6)·u·Σ|dy||x|}. Thread-safe.
@@ -34,10 +40,49 @@ final class FloatWinogradConvolution {
 
     /** Floats of transformed inputs (and of products) per chunk of images. */
     static final long BUDGET = 1L << 22;
-    /** The amplification {@code a²} of F(4×4, 3×3)'s error bound. */
-    static final double AMPLIFICATION = 2304;
+
+    /** The tiles this class computes, each with its filter transform {@code G} (6×r). */
+    enum Tile {
+        F4X4_3X3(4, 3, WinogradConvolution.F4X4_3X3, new double[][] {
+                {1.0 / 4, 0, 0},
+                {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                {0, 0, 1}}),
+        F2X2_5X5(2, 5, WinogradConvolution.F2X2_5X5, new double[][] {
+                {1.0 / 4, 0, 0, 0, 0},
+                {-1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6},
+                {-1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6},
+                {1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 3, 2.0 / 3},
+                {1.0 / 24, -1.0 / 12, 1.0 / 6, -1.0 / 3, 2.0 / 3},
+                {0, 0, 0, 0, 1}});
+
+        /** Output tile side, which is also the phase planes' step. */
+        final int m;
+        /** Kernel side. */
+        final int r;
+        /** Tile columns (and rows) a 6-wide window reaches past its own: {@code 5 / m}. */
+        final int reach;
+        private final WinogradConvolution shared;
+        private final double[][] g;
+
+        Tile(int m, int r, WinogradConvolution shared, double[][] g) {
+            this.m = m;
+            this.r = r;
+            this.reach = 5 / m;
+            this.shared = shared;
+            this.g = g;
+        }
+
+        /** The factor {@code a²} of the error bound: the shared implementation's. */
+        double amplification() {
+            return shared.amplification();
+        }
+    }
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
     private static final int POSITIONS = 36;
     /** Tiles per unit of the fused forward: two vectors, so each broadcast weight feeds two multiply-adds. */
@@ -54,14 +99,6 @@ final class FloatWinogradConvolution {
     /** Floats of phase planes per worker (1 MiB). */
     private static final long PHASE_BUDGET = 1L << 18;
 
-    private static final double[][] G = {
-            {1.0 / 4, 0, 0},
-            {-1.0 / 6, -1.0 / 6, -1.0 / 6},
-            {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-            {1.0 / 24, 1.0 / 12, 1.0 / 6},
-            {1.0 / 24, -1.0 / 12, 1.0 / 6},
-            {0, 0, 1}};
-
     static {
         float[] u = new float[2 * KT], v = new float[2 * UNIT], m = new float[KT * UNIT];
         JitWarmup.run(() -> product(u, 0, v, 0, 2, m, 0));
@@ -75,36 +112,48 @@ final class FloatWinogradConvolution {
         this.gemm = gemm;
     }
 
-    /** Forward: 3×3, stride 1, dilation 1, output at least 8×8. */
-    static boolean applies(ConvGeometry g) {
-        return g.r() == 3 && g.s() == 3 && g.strideH() == 1 && g.strideW() == 1
-                && g.dilationH() == 1 && g.dilationW() == 1 && g.outH() >= 8 && g.outW() >= 8;
+    /**
+     * The tile for the forward pass of {@code g}, or null where this class has none: stride 1,
+     * dilation 1, and 3×3 with an output of at least 8×8, or 5×5.
+     */
+    static Tile tile(ConvGeometry g) {
+        if (g.strideH() != 1 || g.strideW() != 1 || g.dilationH() != 1 || g.dilationW() != 1) return null;
+        if (g.r() == 3 && g.s() == 3) return g.outH() >= 8 && g.outW() >= 8 ? Tile.F4X4_3X3 : null;
+        return g.r() == 5 && g.s() == 5 ? Tile.F2X2_5X5 : null;
     }
 
-    /** Backward data: as forward, and the input (its output) at least 8×8. */
-    static boolean appliesBackwardData(ConvGeometry g) {
-        return applies(g) && g.h() >= 8 && g.w() >= 8;
+    /** The tile for backward data, or null: as forward, with the input (its output) at least 8×8 for 3×3. */
+    static Tile backwardDataTile(ConvGeometry g) {
+        Tile tile = tile(g);
+        return tile == Tile.F4X4_3X3 && (g.h() < 8 || g.w() < 8) ? null : tile;
+    }
+
+    /** Whether {@link #backwardFilter} computes {@code g}: wherever forward does. */
+    static boolean appliesBackwardFilter(ConvGeometry g) {
+        return tile(g) != null;
     }
 
     void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
-        run(g.n(), g.c(), g.h(), g.w(), g.k(), g.groups(), g.padTop(), g.padLeft(), g.outH(), g.outW(), x, w, bias, y);
+        run(tile(g), g.n(), g.c(), g.h(), g.w(), g.k(), g.groups(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
+                x, w, bias, y);
     }
 
     void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
-        int cpg = g.cPerGroup(), kpg = g.kPerGroup();
-        // w'[c, k_in_group, 2-r, 2-s] = w[k, c_in_group, r, s]
+        Tile tile = backwardDataTile(g);
+        int cpg = g.cPerGroup(), kpg = g.kPerGroup(), taps = tile.r * tile.r, last = tile.r - 1;
+        // w'[c, k_in_group, r-1-i, r-1-j] = w[k, c_in_group, i, j]
         float[] flipped = new float[g.weightSize()];
         for (int k = 0; k < g.k(); k++) {
             int grp = k / kpg, ki = k % kpg;
             for (int ci = 0; ci < cpg; ci++) {
                 int c = grp * cpg + ci;
-                for (int tap = 0; tap < 9; tap++) {
-                    flipped[(c * kpg + ki) * 9 + 8 - tap] = w[(k * cpg + ci) * 9 + tap];
+                for (int tap = 0; tap < taps; tap++) {
+                    flipped[(c * kpg + ki) * taps + taps - 1 - tap] = w[(k * cpg + ci) * taps + tap];
                 }
             }
         }
-        run(g.n(), g.k(), g.outH(), g.outW(), g.c(), g.groups(), 2 - g.padTop(), 2 - g.padLeft(), g.h(), g.w(),
-                dy, flipped, null, dx);
+        run(tile, g.n(), g.k(), g.outH(), g.outW(), g.c(), g.groups(), last - g.padTop(), last - g.padLeft(),
+                g.h(), g.w(), dy, flipped, null, dx);
     }
 
     /**
@@ -117,45 +166,50 @@ final class FloatWinogradConvolution {
      * (16 MiB each way) spent more time moving the transforms through memory and packing them
      * than multiplying: VGG's block 10.3 ms, of which the GEMMs 5.0 at 46 % of peak.
      */
-    private void run(int n, int c, int h, int w, int k, int groups, int padTop, int padLeft, int outH, int outW,
-                     float[] x, float[] wt, float[] bias, float[] y) {
+    private void run(Tile tile, int n, int c, int h, int w, int k, int groups, int padTop, int padLeft, int outH,
+                     int outW, float[] x, float[] wt, float[] bias, float[] y) {
         int cg = c / groups, kg = k / groups, kTiles = (kg + KT - 1) / KT;
-        int tilesY = (outH + 3) / 4, tilesX = (outW + 3) / 4, tx1 = tilesX + 1;
+        int tm = tile.m, phases = tm * tm, reach = tile.reach;
+        int tilesY = (outH + tm - 1) / tm, tilesX = (outW + tm - 1) / tm, tx1 = tilesX + reach;
         int units = (tilesY * tx1 + UNIT - 1) / UNIT;
         // Bands of units whose phase planes, all channels', are made once and fit the budget,
         // and enough of them to keep every worker busy.
         int bands = Math.max(1, Math.min(units, (pool.threads() * TASKS_PER_THREAD + n * groups - 1) / (n * groups)));
-        while (bands < units && (long) cg * 16 * bandPhaseSize((units + bands - 1) / bands, tx1) > PHASE_BUDGET) {
+        while (bands < units && (long) cg * phases * bandPhaseSize((units + bands - 1) / bands, tx1, reach) > PHASE_BUDGET) {
             bands++;
         }
-        int bandUnits = (units + bands - 1) / bands, phaseSize = bandPhaseSize(bandUnits, tx1);
+        int bandUnits = (units + bands - 1) / bands, phaseSize = bandPhaseSize(bandUnits, tx1, reach);
         int bandsPerImage = (units + bandUnits - 1) / bandUnits;
         int vStride = positionStride(cg, UNIT), mStride = positionStride(KT, UNIT);
         // The caller's slot, written by the workers below and then only read: the transformed
         // filters took a quarter of the forward pass on one thread while the other waited
         // (ResNet's block), and a new array every call.
         float[] u = ConvScratch.get().floats(ConvScratch.WEIGHTS, (long) groups * kTiles * POSITIONS * cg * KT);
-        ranges(groups * kTiles, TASKS_PER_THREAD, (from, to) -> filterTransform(wt, from, to, kg, cg, u));
+        ranges(groups * kTiles, TASKS_PER_THREAD, (from, to) -> filterTransform(tile, wt, from, to, kg, cg, u));
         ranges(n * groups * bandsPerImage, TASKS_PER_THREAD, (from, to) -> {
             ConvScratch scratch = ConvScratch.get();
-            int line = cg * 16 * phaseSize, tmpAt = POSITIONS * mStride;
-            float[] ph = scratch.floats(ConvScratch.COLS, (long) line + lineLength(tx1));
+            int line = cg * phases * phaseSize, tmpAt = POSITIONS * mStride;
+            float[] ph = scratch.floats(ConvScratch.COLS, (long) line + lineLength(tm, tx1));
             float[] v = scratch.floats(ConvScratch.OUT, (long) POSITIONS * vStride);
-            float[] m = scratch.floats(ConvScratch.SPECTRA, (long) POSITIONS * mStride + TEMPORARY);
+            // For 2×2 tiles, the unit's outputs of every channel are staged after the temporaries.
+            int stageAt = POSITIONS * mStride + TEMPORARY;
+            float[] m = scratch.floats(ConvScratch.SPECTRA, (long) stageAt + (tm == 2 ? 4L * UNIT * kg + L : 0));
             for (int i = from; i < to; i++) {
                 int band = i % bandsPerImage, ng = i / bandsPerImage, img = ng / groups, grp = ng % groups;
                 int u0 = band * bandUnits, u1 = Math.min(units, u0 + bandUnits);
-                // Tile rows the band's tiles read: each window reaches one tile row down.
-                int ty0 = u0 * UNIT / tx1, ty1 = Math.min(tilesY + 1, (u1 * UNIT - 1) / tx1 + 2), tBase = ty0 * tx1;
+                // Tile rows the band's tiles read: each window reaches `reach` tile rows down.
+                int ty0 = u0 * UNIT / tx1, ty1 = Math.min(tilesY + reach, (u1 * UNIT - 1) / tx1 + 1 + reach);
+                int tBase = ty0 * tx1;
                 for (int ci = 0; ci < cg; ci++) {
                     int plane = (img * c + grp * cg + ci) * h * w;
-                    phaseRows(x, plane, h, w, padTop, padLeft, ty0, ty1, tx1, phaseSize, ph, ci * 16 * phaseSize, line);
+                    phaseRows(tm, x, plane, h, w, padTop, padLeft, ty0, ty1, tx1, phaseSize, ph, ci * phases * phaseSize,
+                            line);
                 }
                 for (int t0 = u0 * UNIT; t0 < u1 * UNIT; t0 += UNIT) {
                     int t1 = t0 + UNIT;
                     for (int ci = 0; ci < cg; ci++) {
-                        inputTransform(ph, ci * 16 * phaseSize - tBase, phaseSize, tx1, t0, t1, m, tmpAt, v, ci * UNIT,
-                                vStride);
+                        inputTransform(tm, ph, ci * phases * phaseSize - tBase, phaseSize, tx1, t0, t1, m, tmpAt, v,
+                                ci * UNIT, vStride);
                     }
                     for (int kt = 0; kt < kTiles; kt++) {
                         int uAt = (grp * kTiles + kt) * POSITIONS * cg * KT;
@@ -163,10 +217,18 @@ final class FloatWinogradConvolution {
                             product(u, uAt + xi * cg * KT, v, xi * vStride, cg, m, xi * mStride);
                         }
                         for (int kk = 0, k0 = grp * kg + kt * KT; kk < Math.min(KT, kg - kt * KT); kk++) {
-                            outputTransform(m, kk * UNIT, mStride, t0, t1, tx1, tilesX, tilesY, y,
-                                    (img * k + k0 + kk) * outH * outW, outH, outW, bias == null ? 0f : bias[k0 + kk],
-                                    m, tmpAt);
+                            float b = bias == null ? 0f : bias[k0 + kk];
+                            if (tm == 2) {
+                                outputTransform2(m, kk * UNIT, mStride, b, m, tmpAt, m, stageAt + (kt * KT + kk) * 4 * UNIT);
+                            } else {
+                                outputTransform(m, kk * UNIT, mStride, t0, t1, tx1, tilesX, tilesY, y,
+                                        (img * k + k0 + kk) * outH * outW, outH, outW, b, m, tmpAt);
+                            }
                         }
+                    }
+                    if (tm == 2) {
+                        unstage(m, stageAt, kg, t0, t1, tx1, tilesX, tilesY, y, (img * k + grp * kg) * outH * outW,
+                                outH, outW);
                     }
                 }
             }
@@ -175,11 +237,11 @@ final class FloatWinogradConvolution {
 
     /**
      * Floats of one phase plane of a band of {@code bandUnits}: the tile rows its tiles read
-     * (a row more than they span, and one for a band starting mid-row), then slack for a
-     * vector read one column to the right and for the phase rows' whole-vector stores.
+     * ({@code reach} rows more than they span, and one for a band starting mid-row), then slack
+     * for a vector read {@code reach} columns to the right and for the phase rows' whole-vector stores.
      */
-    private static int bandPhaseSize(int bandUnits, int tx1) {
-        return ((bandUnits * UNIT + tx1 - 1) / tx1 + 2) * tx1 + 2 * L;
+    private static int bandPhaseSize(int bandUnits, int tx1, int reach) {
+        return ((bandUnits * UNIT + tx1 - 1) / tx1 + 1 + reach) * tx1 + 2 * L;
     }
 
     /**
@@ -191,6 +253,289 @@ final class FloatWinogradConvolution {
         return Math.max((tilesY + 1) * tx1, tiles + tx1 + 1) + L;
     }
 
+    /** Slices of the batch whose filter gradients F(2×2, 5×5) sums apart, then in order: fixed, so the result does not depend on the thread count. */
+    private static final int SLICES = 8;
+
+    /**
+     * {@code dw} for 5×5 kernels by the adjoint of F(2×2, 5×5), fused like the forward pass:
+     * {@code dU_ξ [C/G, K/G] = Σ_tiles V_ξ[c, t]·Z_ξ[t, k]} with {@code V = Bᵀ d B} the input
+     * tiles and {@code Z = A dY Aᵀ} (6×6 from each 2×2 tile of the output gradient), then
+     * {@code dw = Gᵀ dU G}. Per unit of {@link #UNIT} tiles both transforms stay in cache and
+     * each position's products ({@link #filterProducts}: input channels broadcast, output
+     * channels in the lanes, so the gradient planes are first transposed to
+     * {@code [position][K/G]}) add into the slice's {@code dU}. Unlike the 3×3 path through
+     * library GEMMs, nothing of size {@code 36·(C+K)·tiles} goes through memory (for
+     * Fashion-MNIST's second layer that would be 56 MB per pass).
+     * <p>Images are split into {@link #SLICES} slices, each summed by one task in order, and the
+     * slices are added in order in {@link #filterGradient5}: one summation order for any thread
+     * count. Tiles past a row's or the plane's end are skipped (a fifth of the tiles of a 14×14
+     * plane), their transforms never read.
+     */
+    private void backwardFilter5x5(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] dbias,
+                                   FloatLoweredConvolution lowered) {
+        int n = g.n(), c = g.c(), h = g.h(), w = g.w(), k = g.k(), outH = g.outH(), outW = g.outW();
+        int groups = g.groups(), cg = g.cPerGroup(), kg = g.kPerGroup(), kv = (kg + L - 1) / L, kvL = kv * L;
+        int reach = Tile.F2X2_5X5.reach, tilesY = (outH + 1) / 2, tilesX = (outW + 1) / 2, tx1 = tilesX + reach;
+        int units = (tilesY * tx1 + UNIT - 1) / UNIT, bands = 1;
+        while (bands < units && (long) cg * 4 * bandPhaseSize((units + bands - 1) / bands, tx1, reach) > PHASE_BUDGET) {
+            bands++;
+        }
+        int bandUnits = (units + bands - 1) / bands, phaseSize = bandPhaseSize(bandUnits, tx1, reach);
+        int slices = Math.min(n, SLICES), vStride = positionStride(cg, UNIT), zStride = UNIT * kvL + L;
+        int duSize = POSITIONS * cg * kvL, planeSize = outH * outW;
+        float[] du = ConvScratch.get().floats(ConvScratch.WEIGHTS, (long) slices * groups * duSize);
+        ranges(slices * groups, TASKS_PER_THREAD, (from, to) -> {
+            ConvScratch scratch = ConvScratch.get();
+            int line = cg * 4 * phaseSize, tmpAt = POSITIONS * zStride, dyAt = tmpAt + TEMPORARY;
+            float[] ph = scratch.floats(ConvScratch.COLS, (long) line + lineLength(2, tx1));
+            float[] v = scratch.floats(ConvScratch.OUT, (long) POSITIONS * vStride);
+            float[] z = scratch.floats(ConvScratch.SPECTRA, (long) dyAt + (long) planeSize * kvL + L);
+            int[] inside = new int[UNIT];
+            for (int item = from; item < to; item++) {
+                int slice = item / groups, grp = item % groups, duAt = item * duSize;
+                Arrays.fill(du, duAt, duAt + duSize, 0f);
+                for (int img = n * slice / slices; img < n * (slice + 1) / slices; img++) {
+                    transposeGradient(dy, (img * k + grp * kg) * planeSize, kg, planeSize, z, dyAt, kvL);
+                    for (int u0 = 0; u0 < units; u0 += bandUnits) {
+                        int u1 = Math.min(units, u0 + bandUnits);
+                        int ty0 = u0 * UNIT / tx1, ty1 = Math.min(tilesY + reach, (u1 * UNIT - 1) / tx1 + 1 + reach);
+                        int tBase = ty0 * tx1;
+                        for (int ci = 0; ci < cg; ci++) {
+                            int plane = (img * c + grp * cg + ci) * h * w;
+                            phaseRows(2, x, plane, h, w, g.padTop(), g.padLeft(), ty0, ty1, tx1, phaseSize, ph,
+                                    ci * 4 * phaseSize, line);
+                        }
+                        for (int t0 = u0 * UNIT; t0 < u1 * UNIT; t0 += UNIT) {
+                            // The unit's tiles inside the plane: the others' transforms are
+                            // computed with the rest (whole vectors) and never read.
+                            int count = 0;
+                            for (int t = t0, ty = t0 / tx1, tx = t0 % tx1; t < t0 + UNIT; t++) {
+                                if (ty < tilesY && tx < tilesX) inside[count++] = t - t0;
+                                if (++tx == tx1) {
+                                    tx = 0;
+                                    ty++;
+                                }
+                            }
+                            if (count == 0) continue;
+                            for (int ci = 0; ci < cg; ci++) {
+                                inputTransform(2, ph, ci * 4 * phaseSize - tBase, phaseSize, tx1, t0, t0 + UNIT, z,
+                                        tmpAt, v, ci * UNIT, vStride);
+                            }
+                            gradientTransform2(z, dyAt, kv, kvL, t0, tx1, inside, count, outH, outW, z, zStride);
+                            for (int xi = 0; xi < POSITIONS; xi++) {
+                                filterProducts(v, xi * vStride, z, xi * zStride, inside, count, cg, kv, kvL, du,
+                                        duAt + xi * cg * kvL);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        for (int grp = 0; grp < groups; grp++) {
+            int group = grp;
+            ranges(cg, (c0, c1) -> filterGradient5(du, duSize, slices, groups, group, c0, c1, cg, kg, kvL, dw));
+        }
+        lowered.biasGradient(g, dy, dbias);
+    }
+
+    /**
+     * {@code kg} gradient planes of {@code size} positions from {@code dy[at]} to
+     * {@code [position][kvL]} at {@code dst[dstAt]}, the lanes past {@code kg} zero.
+     */
+    private static void transposeGradient(float[] dy, int at, int kg, int size, float[] dst, int dstAt, int kvL) {
+        if (kg < kvL) Arrays.fill(dst, dstAt, dstAt + size * kvL, 0f);
+        for (int k0 = 0; k0 < kg; k0 += L) {
+            for (int p0 = 0; p0 < size; p0 += L) {
+                LaneTranspose.transpose(dy, at + k0 * size + p0, size, Math.min(L, kg - k0), Math.min(L, size - p0),
+                        dst, dstAt + p0 * kvL + k0, kvL, 0f);
+            }
+        }
+    }
+
+    /**
+     * {@code Z = A dY Aᵀ} ({@code A = Aᵀᵀ}, 6×2) for the tiles {@code t0 + inside[i]},
+     * {@code i < count}, from the transposed gradient at {@code g[gAt]} ({@code [oy·outW + ox][kvL]}):
+     * position {@code ξ} of tile {@code t} at {@code z[ξ·zStride + (t - t0)·kvL]}, all output
+     * channels; the outputs past the plane in a tile read 0.
+     */
+    private static void gradientTransform2(float[] g, int gAt, int kv, int kvL, int t0, int tx1, int[] inside,
+                                           int count, int outH, int outW, float[] z, int zStride) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int i = 0; i < count; i++) {
+            int t = t0 + inside[i], ty = t / tx1, tx = t - ty * tx1, zt = inside[i] * kvL;
+            int oy = 2 * ty, ox = 2 * tx, at = gAt + (oy * outW + ox) * kvL;
+            boolean right = ox + 1 < outW, down = oy + 1 < outH;
+            for (int kvec = 0, o = 0; kvec < kv; kvec++, o += L) {
+                FloatVector d00 = FloatVector.fromArray(SPECIES, g, at + o);
+                FloatVector d01 = right ? FloatVector.fromArray(SPECIES, g, at + kvL + o) : zero;
+                FloatVector d10 = down ? FloatVector.fromArray(SPECIES, g, at + outW * kvL + o) : zero;
+                FloatVector d11 = right && down ? FloatVector.fromArray(SPECIES, g, at + (outW + 1) * kvL + o) : zero;
+                // e_i[b] = Σ_j A[b][j]·d_ij, A = [1 0; 1 1; 1 -1; 1 2; 1 -2; 0 1]; Z[a][b] = Σ_i A[a][i]·e_i[b]
+                FloatVector twice01 = d01.mul(2f), twice11 = d11.mul(2f);
+                aColumn(d00, d10, z, zt + o, zStride);
+                aColumn(d00.add(d01), d10.add(d11), z, zt + o + zStride, zStride);
+                aColumn(d00.sub(d01), d10.sub(d11), z, zt + o + 2 * zStride, zStride);
+                aColumn(d00.add(twice01), d10.add(twice11), z, zt + o + 3 * zStride, zStride);
+                aColumn(d00.sub(twice01), d10.sub(twice11), z, zt + o + 4 * zStride, zStride);
+                aColumn(d01, d11, z, zt + o + 5 * zStride, zStride);
+            }
+        }
+    }
+
+    /** {@code Z[a][b]} for {@code a = 0..5} at {@code z[at + a·6·zStride]} from {@code e_0[b], e_1[b]}. */
+    private static void aColumn(FloatVector e0, FloatVector e1, float[] z, int at, int zStride) {
+        FloatVector twice = e1.mul(2f);
+        e0.intoArray(z, at);
+        e0.add(e1).intoArray(z, at + 6 * zStride);
+        e0.sub(e1).intoArray(z, at + 12 * zStride);
+        e0.add(twice).intoArray(z, at + 18 * zStride);
+        e0.sub(twice).intoArray(z, at + 24 * zStride);
+        e1.intoArray(z, at + 30 * zStride);
+    }
+
+    /**
+     * {@code du[duAt + c·kvL + k] += Σ_t v[vAt + c·UNIT + t]·z[zAt + t·kvL + k]} for {@code c < cg},
+     * {@code k < kvL}: one position's products over the tiles {@code t = inside[i]}, {@code i < count}, in order. Blocks of
+     * four input channels by four vectors of output channels (16 accumulators, each broadcast
+     * feeding four multiply-adds); the channels left over one by one.
+     */
+    private static void filterProducts(float[] v, int vAt, float[] z, int zAt, int[] inside, int count, int cg,
+                                       int kv, int kvL, float[] du, int duAt) {
+        int c = 0;
+        for (; c + 4 <= cg; c += 4) {
+            int kvec = 0;
+            for (; kvec + 4 <= kv; kvec += 4) {
+                filterProducts4x4(v, vAt + c * UNIT, z, zAt + kvec * L, inside, count, kvL, du, duAt + c * kvL + kvec * L);
+            }
+            for (; kvec < kv; kvec++) {
+                for (int ci = c; ci < c + 4; ci++) {
+                    filterProducts1x1(v, vAt + ci * UNIT, z, zAt + kvec * L, inside, count, kvL, du, duAt + ci * kvL + kvec * L);
+                }
+            }
+        }
+        for (; c < cg; c++) {
+            for (int kvec = 0; kvec < kv; kvec++) {
+                filterProducts1x1(v, vAt + c * UNIT, z, zAt + kvec * L, inside, count, kvL, du, duAt + c * kvL + kvec * L);
+            }
+        }
+    }
+
+    private static void filterProducts4x4(float[] v, int vAt, float[] z, int zAt, int[] inside, int count, int kvL,
+                                          float[] du, int dAt) {
+        int d1 = dAt + kvL, d2 = d1 + kvL, d3 = d2 + kvL;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, du, dAt), a1 = FloatVector.fromArray(SPECIES, du, dAt + L);
+        FloatVector a2 = FloatVector.fromArray(SPECIES, du, dAt + 2 * L), a3 = FloatVector.fromArray(SPECIES, du, dAt + 3 * L);
+        FloatVector b0 = FloatVector.fromArray(SPECIES, du, d1), b1 = FloatVector.fromArray(SPECIES, du, d1 + L);
+        FloatVector b2 = FloatVector.fromArray(SPECIES, du, d1 + 2 * L), b3 = FloatVector.fromArray(SPECIES, du, d1 + 3 * L);
+        FloatVector c0 = FloatVector.fromArray(SPECIES, du, d2), c1 = FloatVector.fromArray(SPECIES, du, d2 + L);
+        FloatVector c2 = FloatVector.fromArray(SPECIES, du, d2 + 2 * L), c3 = FloatVector.fromArray(SPECIES, du, d2 + 3 * L);
+        FloatVector e0 = FloatVector.fromArray(SPECIES, du, d3), e1 = FloatVector.fromArray(SPECIES, du, d3 + L);
+        FloatVector e2 = FloatVector.fromArray(SPECIES, du, d3 + 2 * L), e3 = FloatVector.fromArray(SPECIES, du, d3 + 3 * L);
+        for (int i = 0; i < count; i++) {
+            int t = inside[i], zt = zAt + t * kvL;
+            FloatVector z0 = FloatVector.fromArray(SPECIES, z, zt), z1 = FloatVector.fromArray(SPECIES, z, zt + L);
+            FloatVector z2 = FloatVector.fromArray(SPECIES, z, zt + 2 * L), z3 = FloatVector.fromArray(SPECIES, z, zt + 3 * L);
+            FloatVector s = FloatVector.broadcast(SPECIES, v[vAt + t]);
+            a0 = s.fma(z0, a0);
+            a1 = s.fma(z1, a1);
+            a2 = s.fma(z2, a2);
+            a3 = s.fma(z3, a3);
+            s = FloatVector.broadcast(SPECIES, v[vAt + UNIT + t]);
+            b0 = s.fma(z0, b0);
+            b1 = s.fma(z1, b1);
+            b2 = s.fma(z2, b2);
+            b3 = s.fma(z3, b3);
+            s = FloatVector.broadcast(SPECIES, v[vAt + 2 * UNIT + t]);
+            c0 = s.fma(z0, c0);
+            c1 = s.fma(z1, c1);
+            c2 = s.fma(z2, c2);
+            c3 = s.fma(z3, c3);
+            s = FloatVector.broadcast(SPECIES, v[vAt + 3 * UNIT + t]);
+            e0 = s.fma(z0, e0);
+            e1 = s.fma(z1, e1);
+            e2 = s.fma(z2, e2);
+            e3 = s.fma(z3, e3);
+        }
+        a0.intoArray(du, dAt);
+        a1.intoArray(du, dAt + L);
+        a2.intoArray(du, dAt + 2 * L);
+        a3.intoArray(du, dAt + 3 * L);
+        b0.intoArray(du, d1);
+        b1.intoArray(du, d1 + L);
+        b2.intoArray(du, d1 + 2 * L);
+        b3.intoArray(du, d1 + 3 * L);
+        c0.intoArray(du, d2);
+        c1.intoArray(du, d2 + L);
+        c2.intoArray(du, d2 + 2 * L);
+        c3.intoArray(du, d2 + 3 * L);
+        e0.intoArray(du, d3);
+        e1.intoArray(du, d3 + L);
+        e2.intoArray(du, d3 + 2 * L);
+        e3.intoArray(du, d3 + 3 * L);
+    }
+
+    private static void filterProducts1x1(float[] v, int vAt, float[] z, int zAt, int[] inside, int count, int kvL,
+                                          float[] du, int dAt) {
+        FloatVector a = FloatVector.fromArray(SPECIES, du, dAt);
+        for (int i = 0; i < count; i++) {
+            int t = inside[i];
+            a = FloatVector.broadcast(SPECIES, v[vAt + t]).fma(FloatVector.fromArray(SPECIES, z, zAt + t * kvL), a);
+        }
+        a.intoArray(du, dAt);
+    }
+
+    /**
+     * {@code dw = Gᵀ (Σ_slices dU) G} for input channels {@code c0 .. c1} of group {@code grp},
+     * every output channel in the lanes: slices added in order, then the 6×6 → 5×5 transform in
+     * float vectors (rounding a few times where the 3×3 path rounds once from double: small
+     * next to the products' {@code a²}).
+     */
+    private static void filterGradient5(float[] du, int duSize, int slices, int groups, int grp, int c0, int c1,
+                                        int cg, int kg, int kvL, float[] dw) {
+        double[][] G = Tile.F2X2_5X5.g;
+        float[] sum = new float[POSITIONS * kvL], half = new float[30 * kvL], out = new float[25 * kvL];
+        for (int ci = c0; ci < c1; ci++) {
+            for (int xi = 0; xi < POSITIONS; xi++) {
+                for (int o = 0; o < kvL; o += L) {
+                    FloatVector s = FloatVector.zero(SPECIES);
+                    for (int sl = 0; sl < slices; sl++) {
+                        s = s.add(FloatVector.fromArray(SPECIES, du, (sl * groups + grp) * duSize + (xi * cg + ci) * kvL + o));
+                    }
+                    s.intoArray(sum, xi * kvL + o);
+                }
+            }
+            // half[a][j] = Σ_b dU[a][b]·G[b][j]; out[i][j] = Σ_a G[a][i]·half[a][j]
+            for (int a = 0; a < 6; a++) {
+                for (int j = 0; j < 5; j++) {
+                    for (int o = 0; o < kvL; o += L) {
+                        FloatVector s = FloatVector.zero(SPECIES);
+                        for (int b = 0; b < 6; b++) {
+                            s = s.add(FloatVector.fromArray(SPECIES, sum, (a * 6 + b) * kvL + o).mul((float) G[b][j]));
+                        }
+                        s.intoArray(half, (a * 5 + j) * kvL + o);
+                    }
+                }
+            }
+            for (int i = 0; i < 5; i++) {
+                for (int j = 0; j < 5; j++) {
+                    for (int o = 0; o < kvL; o += L) {
+                        FloatVector s = FloatVector.zero(SPECIES);
+                        for (int a = 0; a < 6; a++) {
+                            s = s.add(FloatVector.fromArray(SPECIES, half, (a * 5 + j) * kvL + o).mul((float) G[a][i]));
+                        }
+                        s.intoArray(out, (i * 5 + j) * kvL + o);
+                    }
+                }
+            }
+            for (int ki = 0; ki < kg; ki++) {
+                int dst = ((grp * kg + ki) * cg + ci) * 25;
+                for (int tap = 0; tap < 25; tap++) {
+                    dw[dst + tap] = out[tap * kvL + ki];
+                }
+            }
+        }
+    }
+
     /**
      * {@code dw} by the adjoint of the forward algorithm: {@code Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A} per
      * tile gives {@code ∂/∂g = Gᵀ[(A dY Aᵀ) ⊙ (Bᵀ d B)]G}, summed over tiles and images. The
@@ -198,11 +543,15 @@ final class FloatWinogradConvolution {
      * over chunks of images in order; {@code Gᵀ dU G} runs in double per weight.
      */
     void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] dbias, FloatLoweredConvolution lowered) {
+        if (tile(g) == Tile.F2X2_5X5) {
+            backwardFilter5x5(g, x, dy, dw, dbias, lowered);
+            return;
+        }
         int n = g.n(), c = g.c(), h = g.h(), w = g.w(), k = g.k(), outH = g.outH(), outW = g.outW();
         int cg = g.cPerGroup(), kg = g.kPerGroup();
         int tilesY = (outH + 3) / 4, tilesX = (outW + 3) / 4, tx1 = tilesX + 1;
         int perImage = (tilesY * tx1 + L - 1) / L * L;
-        int phaseSize = phaseSize(tilesY, tx1, perImage), lineAt = 16 * phaseSize, tmpAt = lineAt + lineLength(tx1);
+        int phaseSize = phaseSize(tilesY, tx1, perImage), lineAt = 16 * phaseSize, tmpAt = lineAt + lineLength(4, tx1);
         int chunk = (int) Math.max(1, Math.min(n, BUDGET / ((long) POSITIONS * Math.max(cg, kg) * perImage)));
         ConvScratch scratch = ConvScratch.get();
         float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * (cg * chunk * perImage + L));
@@ -223,12 +572,12 @@ final class FloatWinogradConvolution {
                     }
                     if (ch < cg) {
                         int plane = ((first + img) * c + group * cg + ch) * h * w;
-                        phaseRows(x, plane, h, w, g.padTop(), g.padLeft(), 0, tilesY + 1, tx1, phaseSize, ph, 0, lineAt);
-                        inputTransform(ph, 0, phaseSize, tx1, 0, perImage, ph, tmpAt, v, ch * cols + img * perImage, vStride);
+                        phaseRows(4, x, plane, h, w, g.padTop(), g.padLeft(), 0, tilesY + 1, tx1, phaseSize, ph, 0, lineAt);
+                        inputTransform(4, ph, 0, phaseSize, tx1, 0, perImage, ph, tmpAt, v, ch * cols + img * perImage, vStride);
                     } else {
                         int ki = ch - cg;
                         int plane = ((first + img) * k + group * kg + ki) * outH * outW;
-                        phaseRows(dy, plane, outH, outW, 0, 0, 0, tilesY + 1, tx1, phaseSize, ph, 0, lineAt);
+                        phaseRows(4, dy, plane, outH, outW, 0, 0, 0, tilesY + 1, tx1, phaseSize, ph, 0, lineAt);
                         gradientTransform(ph, phaseSize, perImage, tmpAt, z, ki * cols + img * perImage, zStride);
                     }
                 });
@@ -241,7 +590,7 @@ final class FloatWinogradConvolution {
                     }
                 });
             }
-            ranges(kg, (ki0, ki1) -> filterGradient(du, group, ki0, ki1, kg, cg, dw));
+            ranges(kg, (ki0, ki1) -> filterGradient(Tile.F4X4_3X3.g, du, group, ki0, ki1, kg, cg, dw));
         }
         lowered.biasGradient(g, dy, dbias);
     }
@@ -251,7 +600,7 @@ final class FloatWinogradConvolution {
      * once; input channels innermost, as in {@link #filterTransform}, each weight's sums in the
      * same order as one weight at a time.
      */
-    private static void filterGradient(float[] du, int grp, int ki0, int ki1, int kg, int cg, float[] dw) {
+    private static void filterGradient(double[][] G, float[] du, int grp, int ki0, int ki1, int kg, int cg, float[] dw) {
         double[] row = new double[cg], sum = new double[cg];
         for (int ki = ki0; ki < ki1; ki++) {
             int dst = (grp * kg + ki) * cg * 9;
@@ -316,40 +665,52 @@ final class FloatWinogradConvolution {
      * {@code U_ξ = (G g Gᵀ)_ξ} for blocks {@code from .. to} of {@link #KT} output channels (in
      * group, block order) into {@code u} as {@code [group][block][ξ][C/G][KT]}, the layout
      * {@link #product} broadcasts from, channels past the group's last zero; in double, rounded
-     * once. The input channels run in the innermost loops, over contiguous arrays that C2
-     * vectorises.
+     * once. The input channels run in the innermost loops, in double vectors (C2 did not
+     * vectorise these loops over two arrays: a tenth of F(2×2,5×5)'s forward pass).
      */
-    private static void filterTransform(float[] wt, int from, int to, int kg, int cg, float[] u) {
-        int kTiles = (kg + KT - 1) / KT;
-        double[] taps = new double[9 * cg], t = new double[18 * cg];
+    private static void filterTransform(Tile tile, float[] wt, int from, int to, int kg, int cg, float[] u) {
+        int kTiles = (kg + KT - 1) / KT, r = tile.r, taps = r * r, dl = DOUBLES.length();
+        double[][] G = tile.g;
+        // A vector of slack after each array: whole-vector loads past the last channel.
+        double[] tap = new double[taps * cg + dl], t = new double[6 * r * cg + dl], sum = new double[cg + dl];
         for (int block = from; block < to; block++) {
             int grp = block / kTiles, kt = block % kTiles, at = block * POSITIONS * cg * KT;
             if ((kt + 1) * KT > kg) {
                 Arrays.fill(u, at, at + POSITIONS * cg * KT, 0f);
             }
             for (int kk = 0; kk < Math.min(KT, kg - kt * KT); kk++) {
-                int src = (grp * kg + kt * KT + kk) * cg * 9;
+                int src = (grp * kg + kt * KT + kk) * cg * taps;
                 for (int ci = 0; ci < cg; ci++) {
-                    for (int j = 0; j < 9; j++) {
-                        taps[j * cg + ci] = wt[src + ci * 9 + j];
+                    for (int j = 0; j < taps; j++) {
+                        tap[j * cg + ci] = wt[src + ci * taps + j];
                     }
                 }
+                // t[a][s] = Σ_q G[a][q]·g[q][s]
                 for (int a = 0; a < 6; a++) {
-                    double g0 = G[a][0], g1 = G[a][1], g2 = G[a][2];
-                    for (int s = 0; s < 3; s++) {
-                        int to3 = (a * 3 + s) * cg;
-                        for (int ci = 0; ci < cg; ci++) {
-                            t[to3 + ci] = g0 * taps[s * cg + ci] + g1 * taps[(3 + s) * cg + ci] + g2 * taps[(6 + s) * cg + ci];
+                    for (int s = 0; s < r; s++) {
+                        int dst = (a * r + s) * cg;
+                        for (int ci = 0; ci < cg; ci += dl) {
+                            DoubleVector acc = DoubleVector.zero(DOUBLES);
+                            for (int q = 0; q < r; q++) {
+                                acc = acc.add(DoubleVector.fromArray(DOUBLES, tap, (q * r + s) * cg + ci).mul(G[a][q]));
+                            }
+                            acc.intoArray(t, dst + ci, DOUBLES.indexInRange(ci, cg));
                         }
                     }
                 }
+                // U[a][b] = Σ_s t[a][s]·G[b][s]
                 for (int a = 0; a < 6; a++) {
-                    int t0 = a * 3 * cg, t1 = t0 + cg, t2 = t1 + cg;
                     for (int b = 0; b < 6; b++) {
-                        double g0 = G[b][0], g1 = G[b][1], g2 = G[b][2];
+                        for (int ci = 0; ci < cg; ci += dl) {
+                            DoubleVector acc = DoubleVector.zero(DOUBLES);
+                            for (int s = 0; s < r; s++) {
+                                acc = acc.add(DoubleVector.fromArray(DOUBLES, t, (a * r + s) * cg + ci).mul(G[b][s]));
+                            }
+                            acc.intoArray(sum, ci);
+                        }
                         int dst = at + (a * 6 + b) * cg * KT + kk;
                         for (int ci = 0; ci < cg; ci++) {
-                            u[dst + ci * KT] = (float) (t[t0 + ci] * g0 + t[t1 + ci] * g1 + t[t2 + ci] * g2);
+                            u[dst + ci * KT] = (float) sum[ci];
                         }
                     }
                 }
@@ -427,38 +788,68 @@ final class FloatWinogradConvolution {
         return VectorShuffle.fromOp(SPECIES, t -> (4 * t + px) % L);
     }
 
-    /** Floats of the zero-padded line that {@link #phaseRows} splits: whole blocks of four vectors. */
-    private static int lineLength(int tx1) {
-        return (4 * tx1 + 4 * L - 1) / (4 * L) * (4 * L);
+    /** The same for two phases: lane {@code t} takes lane {@code (2t + px) mod L}. */
+    private static final VectorShuffle<Float> SECOND_0 = everySecond(0), SECOND_1 = everySecond(1);
+
+    private static VectorShuffle<Float> everySecond(int px) {
+        return VectorShuffle.fromOp(SPECIES, t -> (2 * t + px) % L);
+    }
+
+    /** Floats of the zero-padded line that {@link #phaseRows} splits: whole blocks of {@code m} vectors. */
+    private static int lineLength(int m, int tx1) {
+        return (m * tx1 + m * L - 1) / (m * L) * (m * L);
     }
 
     /**
-     * Tile rows {@code ty0 .. ty1} of the 16 phase planes of one padded plane at {@code ph[phAt]}:
-     * {@code ph[phAt + (py·4 + px)·phaseSize + (ty - ty0)·tx1 + tx] = x[plane + iy·w + ix]} with
-     * {@code iy = 4·ty + py - padTop}, {@code ix = 4·tx + px - padLeft}, 0 outside the
+     * Tile rows {@code ty0 .. ty1} of the {@code m²} phase planes of one padded plane at {@code ph[phAt]}:
+     * {@code ph[phAt + (py·m + px)·phaseSize + (ty - ty0)·tx1 + tx] = x[plane + iy·w + ix]} with
+     * {@code iy = m·ty + py - padTop}, {@code ix = m·tx + px - padLeft}, 0 outside the
      * {@code h×w} plane. Each input row goes through a zero-padded line at {@code ph[lineAt]}
-     * (loading the row itself with masks took 7-20 times as long) and is split by four in vectors; a row's last vector spills into the next row, which is
+     * (loading the row itself with masks took 7-20 times as long) and is split by {@code m} in vectors; a row's last vector spills into the next row, which is
      * written after it (and past row {@code ty1 - 1}, into slack that no real tile reads).
      */
-    private static void phaseRows(float[] x, int plane, int h, int w, int padTop, int padLeft, int ty0, int ty1,
-                                  int tx1, int phaseSize, float[] ph, int phAt, int lineAt) {
-        int length = lineLength(tx1);
+    private static void phaseRows(int m, float[] x, int plane, int h, int w, int padTop, int padLeft, int ty0,
+                                  int ty1, int tx1, int phaseSize, float[] ph, int phAt, int lineAt) {
+        int length = lineLength(m, tx1);
         int from = Math.max(0, padLeft), to = Math.min(length, w + padLeft);
+        // The padding around each row's copy, once for all rows.
+        Arrays.fill(ph, lineAt, lineAt + Math.min(from, length), 0f);
+        Arrays.fill(ph, lineAt + Math.max(to, from), lineAt + length, 0f);
         for (int ty = ty0; ty < ty1; ty++) {
-            for (int py = 0; py < 4; py++) {
-                int iy = 4 * ty + py - padTop, dst = phAt + (py * 4) * phaseSize + (ty - ty0) * tx1;
+            for (int py = 0; py < m; py++) {
+                int iy = m * ty + py - padTop, dst = phAt + (py * m) * phaseSize + (ty - ty0) * tx1;
                 if (iy < 0 || iy >= h || from >= to) {
                     FloatVector zero = FloatVector.zero(SPECIES);
-                    for (int px = 0; px < 4; px++) {
+                    for (int px = 0; px < m; px++) {
                         for (int tx = 0; tx < tx1; tx += L) {
                             zero.intoArray(ph, dst + px * phaseSize + tx);
                         }
                     }
                     continue;
                 }
-                Arrays.fill(ph, lineAt, lineAt + from, 0f);
+                if (m == 2) {
+                    // Straight from x where the vectors lie inside it, lanes outside the row
+                    // zeroed: the copy into the padded line cost more than the split.
+                    FloatVector zero = FloatVector.zero(SPECIES);
+                    int row = plane + iy * w - padLeft;
+                    for (int q = 0, tx = 0; q < length; q += 2 * L, tx += L) {
+                        FloatVector l0, l1;
+                        if (row + q >= 0 && row + q + 2 * L <= x.length) {
+                            l0 = zero.blend(FloatVector.fromArray(SPECIES, x, row + q), SPECIES.indexInRange(q - padLeft, w));
+                            l1 = zero.blend(FloatVector.fromArray(SPECIES, x, row + q + L),
+                                    SPECIES.indexInRange(q + L - padLeft, w));
+                        } else {
+                            System.arraycopy(x, plane + iy * w + from - padLeft, ph, lineAt + from, to - from);
+                            l0 = FloatVector.fromArray(SPECIES, ph, lineAt + q);
+                            l1 = FloatVector.fromArray(SPECIES, ph, lineAt + q + L);
+                        }
+                        l0.rearrange(SECOND_0).blend(l1.rearrange(SECOND_0), FROM_HALF).intoArray(ph, dst + tx);
+                        l0.rearrange(SECOND_1).blend(l1.rearrange(SECOND_1), FROM_HALF)
+                                .intoArray(ph, dst + phaseSize + tx);
+                    }
+                    continue;
+                }
                 System.arraycopy(x, plane + iy * w + from - padLeft, ph, lineAt + from, to - from);
-                Arrays.fill(ph, lineAt + to, lineAt + length, 0f);
                 for (int q = 0, tx = 0; q < length; q += 4 * L, tx += L) {
                     FloatVector l0 = FloatVector.fromArray(SPECIES, ph, lineAt + q);
                     FloatVector l1 = FloatVector.fromArray(SPECIES, ph, lineAt + q + L);
@@ -489,17 +880,20 @@ final class FloatWinogradConvolution {
      * tile 0 lies at {@code ph[phAt]}; position {@code ξ}'s row at {@code v[out + ξ·posStride + t - t0]}, the
      * row transforms in {@code tmp[tmpAt ..]}.
      */
-    private static void inputTransform(float[] ph, int phAt, int phaseSize, int tx1, int t0, int t1, float[] tmp,
-                                       int tmpAt, float[] v, int out, int posStride) {
+    private static void inputTransform(int m, float[] ph, int phAt, int phaseSize, int tx1, int t0, int t1,
+                                       float[] tmp, int tmpAt, float[] v, int out, int posStride) {
+        // Column j of a tile's window: phase plane j % m, j / m tiles to the right.
+        int c1 = (1 % m) * phaseSize + 1 / m, c2 = (2 % m) * phaseSize + 2 / m, c3 = (3 % m) * phaseSize + 3 / m;
+        int c4 = (4 % m) * phaseSize + 4 / m, c5 = (5 % m) * phaseSize + 5 / m;
         for (int t = t0; t < t1; t += L) {
             for (int i = 0; i < 6; i++) {
-                int rowBase = phAt + ((i % 4) * 4) * phaseSize + t + (i / 4) * tx1;
+                int rowBase = phAt + ((i % m) * m) * phaseSize + t + (i / m) * tx1;
                 FloatVector d0 = FloatVector.fromArray(SPECIES, ph, rowBase);
-                FloatVector d1 = FloatVector.fromArray(SPECIES, ph, rowBase + phaseSize);
-                FloatVector d2 = FloatVector.fromArray(SPECIES, ph, rowBase + 2 * phaseSize);
-                FloatVector d3 = FloatVector.fromArray(SPECIES, ph, rowBase + 3 * phaseSize);
-                FloatVector d4 = FloatVector.fromArray(SPECIES, ph, rowBase + 1);
-                FloatVector d5 = FloatVector.fromArray(SPECIES, ph, rowBase + phaseSize + 1);
+                FloatVector d1 = FloatVector.fromArray(SPECIES, ph, rowBase + c1);
+                FloatVector d2 = FloatVector.fromArray(SPECIES, ph, rowBase + c2);
+                FloatVector d3 = FloatVector.fromArray(SPECIES, ph, rowBase + c3);
+                FloatVector d4 = FloatVector.fromArray(SPECIES, ph, rowBase + c4);
+                FloatVector d5 = FloatVector.fromArray(SPECIES, ph, rowBase + c5);
                 bt(d0, d1, d2, d3, d4, d5, tmp, tmpAt + i * 6 * L, L);
             }
             for (int j = 0; j < 6; j++) {
@@ -600,6 +994,93 @@ final class FloatWinogradConvolution {
                 }
             }
         }
+    }
+
+    /**
+     * {@code Y = Aᵀ M A} (plus {@code bias}) for 2×2 output tiles, one unit of {@link #UNIT} tiles of
+     * one output channel, into the stage at {@code st[stAt]}: output row {@code i} of tile {@code t}
+     * at {@code st[stAt + i·2·UNIT + 2t .. +2]}, so that a tile row's outputs lie as in {@code y}.
+     * Written to {@code y} one element at a time, the outputs took a fifth of the forward pass;
+     * staged, they are whole-vector stores here and row copies in {@link #unstage}.
+     */
+    private static void outputTransform2(float[] m, int in, int posStride, float bias, float[] tmp, int tmpAt,
+                                         float[] st, int stAt) {
+        int rowsAt = tmpAt, outAt = tmpAt + 12 * L;
+        for (int t = 0; t < UNIT; t += L) {
+            for (int a = 0; a < 6; a++) {
+                int at = in + a * 6 * posStride + t;
+                at2(FloatVector.fromArray(SPECIES, m, at), FloatVector.fromArray(SPECIES, m, at + posStride),
+                        FloatVector.fromArray(SPECIES, m, at + 2 * posStride), FloatVector.fromArray(SPECIES, m, at + 3 * posStride),
+                        FloatVector.fromArray(SPECIES, m, at + 4 * posStride), FloatVector.fromArray(SPECIES, m, at + 5 * posStride),
+                        0f, tmp, rowsAt + a * 2 * L, L);
+            }
+            for (int j = 0; j < 2; j++) {
+                int at = rowsAt + j * L;
+                at2(FloatVector.fromArray(SPECIES, tmp, at), FloatVector.fromArray(SPECIES, tmp, at + 2 * L),
+                        FloatVector.fromArray(SPECIES, tmp, at + 4 * L), FloatVector.fromArray(SPECIES, tmp, at + 6 * L),
+                        FloatVector.fromArray(SPECIES, tmp, at + 8 * L), FloatVector.fromArray(SPECIES, tmp, at + 10 * L),
+                        bias, tmp, outAt + j * L, 2 * L);
+            }
+            // Y[i][j] of lane `lane` at tmp[outAt + (2i + j)·L + lane]; interleaved by j.
+            for (int i = 0; i < 2; i++) {
+                FloatVector y0 = FloatVector.fromArray(SPECIES, tmp, outAt + 2 * i * L);
+                FloatVector y1 = FloatVector.fromArray(SPECIES, tmp, outAt + (2 * i + 1) * L);
+                int to = stAt + i * 2 * UNIT + 2 * t;
+                y0.rearrange(HALF_LOW).blend(y1.rearrange(HALF_LOW), ODD).intoArray(st, to);
+                y0.rearrange(HALF_HIGH).blend(y1.rearrange(HALF_HIGH), ODD).intoArray(st, to + L);
+            }
+        }
+    }
+
+    /** Lane {@code t} takes lane {@code t/2} (low half) or {@code L/2 + t/2} (high half); odd lanes from the second vector. */
+    private static final VectorShuffle<Float> HALF_LOW = VectorShuffle.fromOp(SPECIES, t -> t / 2),
+            HALF_HIGH = VectorShuffle.fromOp(SPECIES, t -> L / 2 + t / 2);
+    private static final VectorMask<Float> ODD = VectorMask.fromLong(SPECIES, 0xAAAAAAAAAAAAAAAAL);
+
+    /**
+     * The staged outputs of tiles {@code t0 .. t1} of {@code channels} consecutive output planes
+     * (the first at {@code y[plane]}) copied to {@code y}, by the runs of real tiles in each tile row.
+     */
+    private static void unstage(float[] st, int stAt, int channels, int t0, int t1, int tx1, int tilesX, int tilesY,
+                                float[] y, int plane, int outH, int outW) {
+        int tyEnd = Math.min(tilesY, (t1 - 1) / tx1 + 1);
+        for (int kk = 0; kk < channels; kk++, plane += outH * outW) {
+            int from = stAt + kk * 4 * UNIT;
+            for (int ty = t0 / tx1; ty < tyEnd; ty++) {
+                int txa = Math.max(0, t0 - ty * tx1), txb = Math.min(tilesX, t1 - ty * tx1);
+                if (txa >= txb) continue;
+                int oy = 2 * ty, ox = 2 * txa, width = Math.min(2 * (txb - txa), outW - ox);
+                int src = from + 2 * (ty * tx1 + txa - t0);
+                copyRun(st, src, y, plane + oy * outW + ox, width);
+                if (oy + 1 < outH) copyRun(st, src + 2 * UNIT, y, plane + (oy + 1) * outW + ox, width);
+            }
+        }
+    }
+
+    /**
+     * {@code y[to .. to + width] = st[from .. from + width]} in vectors, the last one masked
+     * ({@code st} has a vector of slack): runs are a row of a small plane, where
+     * {@code System.arraycopy}'s call cost as much as the copy.
+     */
+    private static void copyRun(float[] st, int from, float[] y, int to, int width) {
+        int i = 0;
+        for (; i + L <= width; i += L) {
+            FloatVector.fromArray(SPECIES, st, from + i).intoArray(y, to + i);
+        }
+        if (i < width) {
+            FloatVector.fromArray(SPECIES, st, from + i).intoArray(y, to + i, SPECIES.indexInRange(i, width));
+        }
+    }
+
+    /**
+     * The two rows of {@code Aᵀ·m} ({@code Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 1]}) plus {@code add},
+     * stored at {@code at} and {@code at + step}.
+     */
+    private static void at2(FloatVector m0, FloatVector m1, FloatVector m2, FloatVector m3, FloatVector m4,
+                            FloatVector m5, float add, float[] dst, int at, int step) {
+        FloatVector a = m1.add(m2), b = m1.sub(m2), c = m3.add(m4), d = m3.sub(m4);
+        m0.add(a).add(c).add(add).intoArray(dst, at);
+        b.add(d.mul(2f)).add(m5).add(add).intoArray(dst, at + step);
     }
 
     /** The four rows of {@code Aᵀ·m} stored at {@code at + i·step}, {@code i = 0..3}. */

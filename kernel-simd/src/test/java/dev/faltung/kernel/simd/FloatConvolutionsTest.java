@@ -48,6 +48,11 @@ class FloatConvolutionsTest {
         new ConvGeometry(2, 5, 20, 24, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
         new ConvGeometry(1, 6, 26, 17, 18, 3, 3, 1, 1, 0, 2, 1, 0, 1, 1, 2),
         new ConvGeometry(1, 3, 12, 10, 4, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 1),
+        // The same for F(2x2, 5x5): two phase planes a side, windows reaching two tiles on;
+        // several bands, groups, asymmetric padding, padding past the kernel, odd sides.
+        new ConvGeometry(2, 4, 40, 37, 10, 5, 5, 1, 1, 2, 1, 2, 3, 1, 1, 1),
+        new ConvGeometry(2, 6, 17, 23, 12, 5, 5, 1, 1, 0, 3, 1, 2, 1, 1, 2),
+        new ConvGeometry(1, 3, 7, 6, 9, 5, 5, 1, 1, 5, 4, 3, 5, 1, 1, 1),
     };
 
     /**
@@ -90,12 +95,14 @@ class FloatConvolutionsTest {
      * Winograd's bound is not elementwise in Σ|w||x| but in the largest input and weight:
      * {@code (n + 6)·u·n·max|x|·max|w|·a²} with {@code n} the channels summed (see {@link FloatWinogradConvolution}).
      */
-    private static double winogradFloor(ConvAlgorithm a, int n, float[] in, float[] w) {
+    private static double winogradFloor(ConvAlgorithm a, ConvGeometry g, int n, float[] in, float[] w) {
         if (a != ConvAlgorithm.WINOGRAD) return 0;
         double mx = 0, mw = 0;
         for (float v : in) mx = Math.max(mx, Math.abs(v));
         for (float v : w) mw = Math.max(mw, Math.abs(v));
-        return (n + 6) * U * n * mx * mw * FloatWinogradConvolution.AMPLIFICATION;
+        FloatWinogradConvolution.Tile tile = g.r() == 5
+                ? FloatWinogradConvolution.Tile.F2X2_5X5 : FloatWinogradConvolution.Tile.F4X4_3X3;
+        return (n + 6) * U * n * mx * mw * tile.amplification();
     }
 
     @Test
@@ -260,7 +267,7 @@ class FloatConvolutionsTest {
         Oracle.REFERENCE.convForward(ConvAlgorithm.DIRECT, g, abs(x), abs(w), bias == null ? null : abs(bias), mag);
         int n = g.cPerGroup() * g.r() * g.s();
         return new Case("conv forward " + tag, Oracle.doubles(want), Oracle.doubles(mag), y, gamma(n + 1),
-                winogradFloor(a, g.cPerGroup(), x, w), a == ConvAlgorithm.FFT);
+                winogradFloor(a, g, g.cPerGroup(), x, w), a == ConvAlgorithm.FFT);
     }
 
     private static Case backwardDataCase(String tag, ConvAlgorithm a, ConvGeometry g, float[] dy, float[] w, float[] dx) {
@@ -269,7 +276,7 @@ class FloatConvolutionsTest {
         Oracle.REFERENCE.convBackwardData(ConvAlgorithm.DIRECT, g, abs(dy), abs(w), mag);
         int n = g.kPerGroup() * g.r() * g.s() + g.r() * g.s() + 1;
         return new Case("conv backward data " + tag, Oracle.doubles(want), Oracle.doubles(mag), dx, gamma(n),
-                winogradFloor(a, g.kPerGroup(), dy, w), a == ConvAlgorithm.FFT);
+                winogradFloor(a, g, g.kPerGroup(), dy, w), a == ConvAlgorithm.FFT);
     }
 
     private static List<Case> backwardFilterCases(String tag, ConvAlgorithm a, ConvGeometry g, float[] x, float[] dy,
@@ -283,8 +290,9 @@ class FloatConvolutionsTest {
         List<Case> cases = new ArrayList<>();
         if (a == ConvAlgorithm.WINOGRAD) {
             // Adjoint Winograd: each tile's term amplified by a², then N·T tiles summed.
-            int tiles = g.n() * ((g.outH() + 3) / 4) * ((g.outW() + 3) / 4 + 1);
-            n = (int) FloatWinogradConvolution.AMPLIFICATION + tiles + 64;
+            FloatWinogradConvolution.Tile tile = FloatWinogradConvolution.tile(g);
+            int m = tile.m, tiles = g.n() * ((g.outH() + m - 1) / m) * ((g.outW() + m - 1) / m + tile.reach);
+            n = (int) tile.amplification() + tiles + 64;
         }
         cases.add(new Case("conv backward filter dw " + tag, Oracle.doubles(want), Oracle.doubles(mag), dw, gamma(n), 0,
                 a == ConvAlgorithm.FFT));

@@ -20,8 +20,9 @@ record ConvCase(long seed, ConvGeometry g, double[] x, double[] w, double[] bias
         int c = groups * (1 + r.nextInt(3));
         int k = r.nextInt(4) == 0 ? c : groups * (1 + r.nextInt(3)); // sometimes depthwise-shaped
         boolean winogradShaped = r.nextBoolean();
-        int kh = winogradShaped ? 3 : 1 + r.nextInt(5);
-        int kw = winogradShaped ? 3 : 1 + r.nextInt(5);
+        int side = winogradShaped ? (r.nextInt(3) == 0 ? 5 : 3) : 0; // Winograd's F(m,3) or F(2,5)
+        int kh = winogradShaped ? side : 1 + r.nextInt(5);
+        int kw = winogradShaped ? side : 1 + r.nextInt(5);
         int sh = winogradShaped ? 1 : 1 + r.nextInt(3), sw = winogradShaped ? 1 : 1 + r.nextInt(3);
         int dh = winogradShaped || r.nextInt(3) > 0 ? 1 : 2, dw = winogradShaped || r.nextInt(3) > 0 ? 1 : 2;
         int h = (dh * (kh - 1) + 1) + r.nextInt(10), wd = (dw * (kw - 1) + 1) + r.nextInt(10);

@@ -103,7 +103,7 @@ class ConvLawsTest {
     void identityKernelReturnsTheInput() {
         for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.FFT, ConvAlgorithm.WINOGRAD}) {
             for (int k : new int[] {1, 3, 5}) {
-                if (a == ConvAlgorithm.WINOGRAD && k != 3) continue;
+                if (a == ConvAlgorithm.WINOGRAD && k == 1) continue;
                 ConvGeometry g = ConvGeometry.of(2, 3, 6, 7, 3, k, k, 1, 1, Padding.SAME, 1, 1, 3);
                 SplittableRandom r = new SplittableRandom(k);
                 double[] x = new double[g.inputSize()];
