@@ -78,6 +78,15 @@ public final class ConvPlanner {
     private static final int MIN_RUNS = 3;
     /** Kernel area (dilated span) below which AUTO does not consider FFT. */
     static final int SMALLEST_FFT_SPAN = 49;
+    /**
+     * Channel products {@code C/G·K/G} below which AUTO does not consider Winograd on 5×5
+     * kernels: its transforms grow with {@code C + K} and repay themselves only from about
+     * 32×32 channels (measured on two cores: LeNet's 6→16 layer ran 2–3× slower than DIRECT in
+     * every direction, Fashion-MNIST's 1→32 2–4×; its 32→64 layer 10–20 % faster); nor on
+     * outputs under 4×4, where most of each 2×2 tile's window is padding (LeNet's third layer,
+     * 16→120 channels onto 1×1).
+     */
+    static final int SMALLEST_WINOGRAD_5X5_CHANNELS = 1024;
     private static final int MAX_RUNS = 20;
     /** Untimed runs before timing go in chunks of this long, until one finds the code compiled. */
     private static final long WARMUP_CHUNK_NANOS = 30_000_000L;
@@ -217,6 +226,12 @@ public final class ConvPlanner {
                 // Not worth its timing runs: on kernels below 7x7 the transforms never paid off
                 // (5x5 layers ran 4-13x slower than DIRECT), and its untimed first runs cost most.
                 why = Optional.of("kernels below 7x7 are never faster by FFT");
+            }
+            if (a == ConvAlgorithm.WINOGRAD && why.isEmpty() && g.r() == 5
+                    && (g.cPerGroup() * g.kPerGroup() < SMALLEST_WINOGRAD_5X5_CHANNELS || g.outH() < 4 || g.outW() < 4)) {
+                // Its untimed first runs (the JIT compiling its transforms) cost seconds.
+                why = Optional.of("5x5 winograd needs C/G*K/G >= " + SMALLEST_WINOGRAD_5X5_CHANNELS
+                        + " and outputs of 4x4 or more to repay its transforms");
             }
             if (why.isPresent()) skipped.put(a, why.get());
             else applicable.add(a);

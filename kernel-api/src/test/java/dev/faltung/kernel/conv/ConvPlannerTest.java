@@ -59,9 +59,14 @@ class ConvPlannerTest {
         ConvGeometry g = ConvGeometry.of(1, 2, 9, 9, 3, 5, 5, 1, 1, Padding.SAME, 1, 1, 1);
         planner.resolve(REF, g, DType.FLOAT32, ConvDirection.FORWARD);
         ConvPlanner.Choice c = planner.choice(REF, g, DType.FLOAT32, ConvDirection.FORWARD).orElseThrow();
-        assertEquals(java.util.Set.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL, ConvAlgorithm.WINOGRAD),
-                c.nanos().keySet());
+        assertEquals(java.util.Set.of(ConvAlgorithm.DIRECT, ConvAlgorithm.IM2COL), c.nanos().keySet());
         assertEquals("kernels below 7x7 are never faster by FFT", c.skipped().get(ConvAlgorithm.FFT));
+        assertEquals("5x5 winograd needs C/G*K/G >= 1024 and outputs of 4x4 or more to repay its transforms",
+                c.skipped().get(ConvAlgorithm.WINOGRAD));
+        ConvGeometry wide = ConvGeometry.of(1, 32, 6, 6, 32, 5, 5, 1, 1, Padding.SAME, 1, 1, 1);
+        planner.resolve(REF, wide, DType.FLOAT32, ConvDirection.FORWARD);
+        assertTrue(planner.choice(REF, wide, DType.FLOAT32, ConvDirection.FORWARD).orElseThrow().nanos()
+                .containsKey(ConvAlgorithm.WINOGRAD), "32x32 channels: timed");
         ConvGeometry dilated = ConvGeometry.of(1, 2, 15, 15, 3, 3, 3, 1, 1, Padding.SAME, 3, 3, 1);
         planner.resolve(REF, dilated, DType.FLOAT32, ConvDirection.FORWARD);
         assertTrue(planner.choice(REF, dilated, DType.FLOAT32, ConvDirection.FORWARD).orElseThrow().nanos()
