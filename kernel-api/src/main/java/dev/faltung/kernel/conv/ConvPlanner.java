@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * In {@link Mode#HEURISTIC} it applies fixed rules, so the choice is deterministic. The shared
  * planner's mode comes from the system property
  * {@code faltung.conv.auto} ({@code benchmark} or {@code heuristic}). Algorithms that do not apply
- * (Winograd off 3×3 stride 1) are skipped with their reason. Every choice and each timing is logged
+ * (Winograd off 3×3 or 5×5 at stride 1) are skipped with their reason. Every choice and each timing is logged
  * through {@link System.Logger} at DEBUG (quiet by default: one line per new layer shape would
  * flood training output at INFO), passed to listeners and readable through {@link #choice}.
  * A backend is identified by its {@link Kernels} class. Thread-safe.

@@ -289,13 +289,14 @@ final class FloatWinogradConvolution {
             int line = cg * 4 * phaseSize, tmpAt = POSITIONS * zStride, dyAt = tmpAt + TEMPORARY;
             float[] ph = scratch.floats(ConvScratch.COLS, (long) line + lineLength(2, tx1));
             float[] v = scratch.floats(ConvScratch.OUT, (long) POSITIONS * vStride);
-            float[] z = scratch.floats(ConvScratch.SPECTRA, (long) dyAt + (long) planeSize * kvL + L);
+            // The gradient transposed, with a zero row and column past the plane's.
+            float[] z = scratch.floats(ConvScratch.SPECTRA, (long) dyAt + (long) (outH + 1) * (outW + 1) * kvL + L);
             int[] inside = new int[UNIT];
             for (int item = from; item < to; item++) {
                 int slice = item / groups, grp = item % groups, duAt = item * duSize;
                 Arrays.fill(du, duAt, duAt + duSize, 0f);
                 for (int img = n * slice / slices; img < n * (slice + 1) / slices; img++) {
-                    transposeGradient(dy, (img * k + grp * kg) * planeSize, kg, planeSize, z, dyAt, kvL);
+                    transposeGradient(dy, (img * k + grp * kg) * planeSize, kg, outH, outW, z, dyAt, kvL);
                     for (int u0 = 0; u0 < units; u0 += bandUnits) {
                         int u1 = Math.min(units, u0 + bandUnits);
                         int ty0 = u0 * UNIT / tx1, ty1 = Math.min(tilesY + reach, (u1 * UNIT - 1) / tx1 + 1 + reach);
@@ -321,7 +322,7 @@ final class FloatWinogradConvolution {
                                 inputTransform(2, ph, ci * 4 * phaseSize - tBase, phaseSize, tx1, t0, t0 + UNIT, z,
                                         tmpAt, v, ci * UNIT, vStride);
                             }
-                            gradientTransform2(z, dyAt, kv, kvL, t0, tx1, inside, count, outH, outW, z, zStride);
+                            gradientTransform2(z, dyAt, kv, kvL, t0, tx1, inside, count, outW + 1, z, zStride);
                             for (int xi = 0; xi < POSITIONS; xi++) {
                                 filterProducts(v, xi * vStride, z, xi * zStride, inside, count, cg, kv, kvL, du,
                                         duAt + xi * cg * kvL);
@@ -339,58 +340,68 @@ final class FloatWinogradConvolution {
     }
 
     /**
-     * {@code kg} gradient planes of {@code size} positions from {@code dy[at]} to
-     * {@code [position][kvL]} at {@code dst[dstAt]}, the lanes past {@code kg} zero.
+     * {@code kg} gradient planes of {@code outH×outW} from {@code dy[at]} to
+     * {@code [oy][ox][kvL]} at {@code dst[dstAt]} with rows of {@code outW + 1} positions, the
+     * last row and column and the lanes past {@code kg} zero: a 2×2 tile's four gradients load
+     * without a test (a vector chosen by a condition is a new object each time: 450 MB/s).
      */
-    private static void transposeGradient(float[] dy, int at, int kg, int size, float[] dst, int dstAt, int kvL) {
-        if (kg < kvL) Arrays.fill(dst, dstAt, dstAt + size * kvL, 0f);
+    private static void transposeGradient(float[] dy, int at, int kg, int outH, int outW, float[] dst, int dstAt,
+                                          int kvL) {
+        int row = (outW + 1) * kvL, size = outH * outW;
+        if (kg < kvL) {
+            Arrays.fill(dst, dstAt, dstAt + outH * row, 0f);
+        } else {
+            for (int oy = 0; oy < outH; oy++) {
+                Arrays.fill(dst, dstAt + oy * row + outW * kvL, dstAt + (oy + 1) * row, 0f);
+            }
+        }
+        Arrays.fill(dst, dstAt + outH * row, dstAt + (outH + 1) * row, 0f);
         for (int k0 = 0; k0 < kg; k0 += L) {
-            for (int p0 = 0; p0 < size; p0 += L) {
-                LaneTranspose.transpose(dy, at + k0 * size + p0, size, Math.min(L, kg - k0), Math.min(L, size - p0),
-                        dst, dstAt + p0 * kvL + k0, kvL, 0f);
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox += L) {
+                    LaneTranspose.transpose(dy, at + k0 * size + oy * outW + ox, size, Math.min(L, kg - k0),
+                            Math.min(L, outW - ox), dst, dstAt + oy * row + ox * kvL + k0, kvL, 0f);
+                }
             }
         }
     }
 
     /**
      * {@code Z = A dY Aᵀ} ({@code A = Aᵀᵀ}, 6×2) for the tiles {@code t0 + inside[i]},
-     * {@code i < count}, from the transposed gradient at {@code g[gAt]} ({@code [oy·outW + ox][kvL]}):
-     * position {@code ξ} of tile {@code t} at {@code z[ξ·zStride + (t - t0)·kvL]}, all output
-     * channels; the outputs past the plane in a tile read 0.
+     * {@code i < count}, from the transposed gradient at {@code g[gAt]} ({@code [oy][ox][kvL]},
+     * rows of {@code width} positions, zero past the plane): position {@code ξ} of tile
+     * {@code t} at {@code z[ξ·zStride + (t - t0)·kvL]}, all output channels.
      */
     private static void gradientTransform2(float[] g, int gAt, int kv, int kvL, int t0, int tx1, int[] inside,
-                                           int count, int outH, int outW, float[] z, int zStride) {
-        FloatVector zero = FloatVector.zero(SPECIES);
+                                           int count, int width, float[] z, int zStride) {
         for (int i = 0; i < count; i++) {
             int t = t0 + inside[i], ty = t / tx1, tx = t - ty * tx1, zt = inside[i] * kvL;
-            int oy = 2 * ty, ox = 2 * tx, at = gAt + (oy * outW + ox) * kvL;
-            boolean right = ox + 1 < outW, down = oy + 1 < outH;
+            int at = gAt + (2 * ty * width + 2 * tx) * kvL, down = width * kvL;
             for (int kvec = 0, o = 0; kvec < kv; kvec++, o += L) {
                 FloatVector d00 = FloatVector.fromArray(SPECIES, g, at + o);
-                FloatVector d01 = right ? FloatVector.fromArray(SPECIES, g, at + kvL + o) : zero;
-                FloatVector d10 = down ? FloatVector.fromArray(SPECIES, g, at + outW * kvL + o) : zero;
-                FloatVector d11 = right && down ? FloatVector.fromArray(SPECIES, g, at + (outW + 1) * kvL + o) : zero;
-                // e_i[b] = Σ_j A[b][j]·d_ij, A = [1 0; 1 1; 1 -1; 1 2; 1 -2; 0 1]; Z[a][b] = Σ_i A[a][i]·e_i[b]
+                FloatVector d01 = FloatVector.fromArray(SPECIES, g, at + kvL + o);
+                FloatVector d10 = FloatVector.fromArray(SPECIES, g, at + down + o);
+                FloatVector d11 = FloatVector.fromArray(SPECIES, g, at + down + kvL + o);
+                // e_i[b] = Σ_j A[b][j]·d_ij, A = [1 0; 1 1; 1 -1; 1 2; 1 -2; 0 1]; Z[a][b] = Σ_i A[a][i]·e_i[b].
+                // Written out: through a helper taking vectors, C2 (not inlining it) boxed every
+                // vector, 450 MB/s of garbage.
                 FloatVector twice01 = d01.mul(2f), twice11 = d11.mul(2f);
-                aColumn(d00, d10, z, zt + o, zStride);
-                aColumn(d00.add(d01), d10.add(d11), z, zt + o + zStride, zStride);
-                aColumn(d00.sub(d01), d10.sub(d11), z, zt + o + 2 * zStride, zStride);
-                aColumn(d00.add(twice01), d10.add(twice11), z, zt + o + 3 * zStride, zStride);
-                aColumn(d00.sub(twice01), d10.sub(twice11), z, zt + o + 4 * zStride, zStride);
-                aColumn(d01, d11, z, zt + o + 5 * zStride, zStride);
+                int b0 = zt + o;
+                for (int b = 0; b < 6; b++, b0 += zStride) {
+                    FloatVector e0 = b == 0 ? d00 : b == 1 ? d00.add(d01) : b == 2 ? d00.sub(d01)
+                            : b == 3 ? d00.add(twice01) : b == 4 ? d00.sub(twice01) : d01;
+                    FloatVector e1 = b == 0 ? d10 : b == 1 ? d10.add(d11) : b == 2 ? d10.sub(d11)
+                            : b == 3 ? d10.add(twice11) : b == 4 ? d10.sub(twice11) : d11;
+                    FloatVector twice = e1.mul(2f);
+                    e0.intoArray(z, b0);
+                    e0.add(e1).intoArray(z, b0 + 6 * zStride);
+                    e0.sub(e1).intoArray(z, b0 + 12 * zStride);
+                    e0.add(twice).intoArray(z, b0 + 18 * zStride);
+                    e0.sub(twice).intoArray(z, b0 + 24 * zStride);
+                    e1.intoArray(z, b0 + 30 * zStride);
+                }
             }
         }
-    }
-
-    /** {@code Z[a][b]} for {@code a = 0..5} at {@code z[at + a·6·zStride]} from {@code e_0[b], e_1[b]}. */
-    private static void aColumn(FloatVector e0, FloatVector e1, float[] z, int at, int zStride) {
-        FloatVector twice = e1.mul(2f);
-        e0.intoArray(z, at);
-        e0.add(e1).intoArray(z, at + 6 * zStride);
-        e0.sub(e1).intoArray(z, at + 12 * zStride);
-        e0.add(twice).intoArray(z, at + 18 * zStride);
-        e0.sub(twice).intoArray(z, at + 24 * zStride);
-        e1.intoArray(z, at + 30 * zStride);
     }
 
     /**
