@@ -174,11 +174,8 @@ final class FloatWinogradConvolution {
         int units = (tilesY * tx1 + UNIT - 1) / UNIT;
         // Bands of units whose phase planes, all channels', are made once and fit the budget,
         // and enough of them to keep every worker busy.
-        int bands = Math.max(1, Math.min(units, (pool.threads() * TASKS_PER_THREAD + n * groups - 1) / (n * groups)));
-        while (bands < units && (long) cg * phases * bandPhaseSize((units + bands - 1) / bands, tx1, reach) > PHASE_BUDGET) {
-            bands++;
-        }
-        int bandUnits = (units + bands - 1) / bands, phaseSize = bandPhaseSize(bandUnits, tx1, reach);
+        int minBands = (pool.threads() * TASKS_PER_THREAD + n * groups - 1) / (n * groups);
+        int bandUnits = bandUnits(units, minBands, cg * phases, tx1, reach), phaseSize = bandPhaseSize(bandUnits, tx1, reach);
         int bandsPerImage = (units + bandUnits - 1) / bandUnits;
         int vStride = positionStride(cg, UNIT), mStride = positionStride(KT, UNIT);
         // The caller's slot, written by the workers below and then only read: the transformed
@@ -236,6 +233,18 @@ final class FloatWinogradConvolution {
     }
 
     /**
+     * Units per band of an image: the fewest bands, at least {@code minBands}, whose
+     * {@code planes} phase planes fit {@link #PHASE_BUDGET}.
+     */
+    private static int bandUnits(int units, int minBands, int planes, int tx1, int reach) {
+        int bands = Math.max(1, Math.min(units, minBands));
+        while (bands < units && (long) planes * bandPhaseSize((units + bands - 1) / bands, tx1, reach) > PHASE_BUDGET) {
+            bands++;
+        }
+        return (units + bands - 1) / bands;
+    }
+
+    /**
      * Floats of one phase plane of a band of {@code bandUnits}: the tile rows its tiles read
      * ({@code reach} rows more than they span, and one for a band starting mid-row), then slack
      * for a vector read {@code reach} columns to the right and for the phase rows' whole-vector stores.
@@ -276,11 +285,8 @@ final class FloatWinogradConvolution {
         int n = g.n(), c = g.c(), h = g.h(), w = g.w(), k = g.k(), outH = g.outH(), outW = g.outW();
         int groups = g.groups(), cg = g.cPerGroup(), kg = g.kPerGroup(), kv = (kg + L - 1) / L, kvL = kv * L;
         int reach = Tile.F2X2_5X5.reach, tilesY = (outH + 1) / 2, tilesX = (outW + 1) / 2, tx1 = tilesX + reach;
-        int units = (tilesY * tx1 + UNIT - 1) / UNIT, bands = 1;
-        while (bands < units && (long) cg * 4 * bandPhaseSize((units + bands - 1) / bands, tx1, reach) > PHASE_BUDGET) {
-            bands++;
-        }
-        int bandUnits = (units + bands - 1) / bands, phaseSize = bandPhaseSize(bandUnits, tx1, reach);
+        int units = (tilesY * tx1 + UNIT - 1) / UNIT;
+        int bandUnits = bandUnits(units, 1, cg * 4, tx1, reach), phaseSize = bandPhaseSize(bandUnits, tx1, reach);
         int slices = Math.min(n, SLICES), vStride = positionStride(cg, UNIT), zStride = UNIT * kvL + L;
         int duSize = POSITIONS * cg * kvL, planeSize = outH * outW;
         float[] du = ConvScratch.get().floats(ConvScratch.WEIGHTS, (long) slices * groups * duSize);

@@ -217,6 +217,43 @@ class FloatConvolutionsTest {
                 "one output channel from 32: each input element feeds 25 multiply-adds, too few to pay for the lanes");
     }
 
+    /**
+     * F(2×2, 5×5) runs here in every pass, not in the shared implementation, also on planes
+     * whose 64 channels' phase planes outgrow the budget and so are split into bands (backward
+     * filter: two per image), and on a batch split into its fixed slices; within the bound and
+     * identical for 1 and 3 threads.
+     */
+    @Test
+    void winograd5x5RunsHereInEveryPassAcrossBandsAndSlices() {
+        Random rnd = new Random(13);
+        for (ConvGeometry g : new ConvGeometry[] {
+                new ConvGeometry(1, 64, 60, 60, 8, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1),
+                new ConvGeometry(11, 5, 9, 12, 19, 5, 5, 1, 1, 1, 3, 2, 0, 1, 1, 1)}) {
+            assertEquals(FloatWinogradConvolution.Tile.F2X2_5X5, FloatWinogradConvolution.tile(g));
+            float[] x = Check.randomFloats(rnd, g.inputSize(), -1, 1), w = Check.randomFloats(rnd, g.weightSize(), -1, 1);
+            float[] bias = Check.randomFloats(rnd, g.k(), -1, 1), dy = Check.randomFloats(rnd, g.outputSize(), -1, 1);
+            List<float[][]> perThreads = new ArrayList<>();
+            for (int threads : new int[] {1, 3}) {
+                WorkerPool pool = WorkerPool.of(threads);
+                FloatConvolutions conv = new FloatConvolutions(pool, new FloatGemm(pool));
+                float[] y = new float[g.outputSize()], dx = new float[g.inputSize()];
+                float[] dw = new float[g.weightSize()], db = new float[g.k()];
+                String tag = "winograd 5x5 threads=" + threads + " " + g;
+                assertTrue(conv.forward(ConvAlgorithm.WINOGRAD, g, x, w, bias, y), tag);
+                assertTrue(conv.backwardData(ConvAlgorithm.WINOGRAD, g, dy, w, dx), tag);
+                assertTrue(conv.backwardFilter(ConvAlgorithm.WINOGRAD, g, x, dy, dw, db), tag);
+                check(forwardCase(tag, ConvAlgorithm.WINOGRAD, g, x, w, bias, y));
+                check(backwardDataCase(tag, ConvAlgorithm.WINOGRAD, g, dy, w, dx));
+                for (Case c : backwardFilterCases(tag, ConvAlgorithm.WINOGRAD, g, x, dy, dw, db)) check(c);
+                perThreads.add(new float[][] {y, dx, dw, db});
+            }
+            for (int i = 0; i < 4; i++) {
+                Check.identical("winograd 5x5 output " + i + " for 1 vs 3 threads, " + g,
+                        perThreads.get(0)[i], perThreads.get(1)[i]);
+            }
+        }
+    }
+
     @Test
     void winogradsBackwardFilterDoesNotReadWhatEarlierCallsLeftInItsWorkArrays() {
         // Slack tiles of a 16x16 output read past the last tile row of the phase planes; every
