@@ -10,8 +10,8 @@ import dev.faltung.kernel.conv.ConvGeometry;
  * ({@link FloatChannelLaneConvolution}) or images ({@link FloatBatchLaneConvolution}) in the
  * vector lanes, whichever wastes fewest multiply-adds for the geometry, FFT transforms tiles in
  * float lanes ({@link FloatFftConvolution}; backward passes at stride 1), WINOGRAD is F(4×4, 3×3)
- * or F(2×2, 5×5) with vectorised transforms ({@link FloatWinogradConvolution}; for 3×3 backward
- * filter included, where the shared implementation delegates that to IM2COL). Each method returns false when it has no
+ * or F(2×2, 5×5) with vectorised transforms ({@link FloatWinogradConvolution}; backward filter
+ * included, where the shared implementation delegates that to IM2COL). Each method returns false when it has no
  * implementation for the algorithm and geometry, and the caller then runs the shared one.
  * Buffers are already checked. Thread-safe.
  */
@@ -35,7 +35,7 @@ final class FloatConvolutions {
         this.channelLanes = new FloatChannelLaneConvolution(pool, lowered);
         this.batchLanes = new FloatBatchLaneConvolution(pool, lowered);
         this.fft = new FloatFftConvolution(pool, lowered);
-        this.winograd = new FloatWinogradConvolution(pool, gemm);
+        this.winograd = new FloatWinogradConvolution(pool);
     }
 
     boolean forward(ConvAlgorithm a, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {

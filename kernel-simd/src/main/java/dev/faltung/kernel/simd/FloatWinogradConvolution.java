@@ -20,26 +20,22 @@ import jdk.incubator.vector.VectorSpecies;
  * own); element {@code (i, j)} of tile {@code t} is then
  * {@code ph[i%m][j%m][t + (i/m)·(tilesX+reach) + j/m]}, so {@code L} consecutive tiles load as one
  * vector. Tile indices run over {@code tilesY × (tilesX + reach)}: {@code reach} columns of tiles
- * per row are computed and discarded. The forward pass is fused, unit of tiles by unit (see {@link #run});
- * backward filter (3×3 only) transforms chunks of images that keep {@code V} and {@code Z} under
- * {@link #BUDGET} floats each and multiplies them with the library GEMM.
+ * per row are computed and discarded. Every pass is fused, unit of tiles by unit (see {@link #run}),
+ * the transforms never going through memory.
  * <p>Backward data is this algorithm on {@code dy} with the kernel flipped, channel axes swapped
- * and padding {@code r - 1 - pad} (negative padding crops). Backward filter is its adjoint: 36 GEMMs
- * of transformed gradients by transformed inputs (see {@link #backwardFilter}). Applies at stride 1
+ * and padding {@code r - 1 - pad} (negative padding crops). Backward filter is its adjoint:
+ * transformed gradients by transformed inputs, summed over tiles (see {@link #backwardFilter}). Applies at stride 1
  * and dilation 1 to 3×3 kernels with outputs of at least 8×8 in every direction it is used for
  * (where the shared planner's variant rule picks F(4×4)), and to 5×5 kernels; otherwise the
  * caller runs the shared implementation.
- * <p>Float32 error: the shared bound with this GEMM summing in float and the transforms in float:
+ * <p>Float32 error: the shared bound with the products summing in float and the transforms in float:
  * {@code |ŷ - y| ≤ (C/G + 6)·u·(C/G)·max|x|·max|w|·a² + u·|y|}, {@code a²} the tile's
- * {@link Tile#amplification()}. Products and
- * GEMMs run one per thread and tasks split tiles, positions, images or channels, never a sum: results do not depend
- * on the thread count. Backward filter: each tile's contribution is amplified as above and the
+ * {@link Tile#amplification()}. Tasks split tiles, images or channels, never a sum (backward
+ * filter sums fixed slices of the batch, then adds them in order): results do not depend on
+ * the thread count. Backward filter: each tile's contribution is amplified as above and the
  * sum over {@code N·T} tiles adds its own rounding: {@code ≤ (a² + N·T + 6)·u·Σ|dy||x|}. Thread-safe.
  */
 final class FloatWinogradConvolution {
-
-    /** Floats of transformed inputs (and of products) per chunk of images. */
-    static final long BUDGET = 1L << 22;
 
     /** The tiles this class computes, each with its filter transform {@code G} (6×r). */
     enum Tile {
@@ -105,11 +101,9 @@ final class FloatWinogradConvolution {
     }
 
     private final WorkerPool pool;
-    private final FloatGemm gemm;
 
-    FloatWinogradConvolution(WorkerPool pool, FloatGemm gemm) {
+    FloatWinogradConvolution(WorkerPool pool) {
         this.pool = pool;
-        this.gemm = gemm;
     }
 
     /**
@@ -253,70 +247,65 @@ final class FloatWinogradConvolution {
         return ((bandUnits * UNIT + tx1 - 1) / tx1 + 1 + reach) * tx1 + 2 * L;
     }
 
-    /**
-     * Floats of one phase plane: the tile rows, and past the last tile that a vector of tiles
-     * reads ({@code tiles}, rounded up) its window's reach of one row and one column, plus a
-     * vector of slack for the phase rows' whole-vector stores.
-     */
-    private static int phaseSize(int tilesY, int tx1, int tiles) {
-        return Math.max((tilesY + 1) * tx1, tiles + tx1 + 1) + L;
-    }
-
-    /** Slices of the batch whose filter gradients F(2×2, 5×5) sums apart, then in order: fixed, so the result does not depend on the thread count. */
+    /** Slices of the batch whose filter gradients are summed apart, then in order: fixed, so the result does not depend on the thread count. */
     private static final int SLICES = 8;
 
     /**
-     * {@code dw} for 5×5 kernels by the adjoint of F(2×2, 5×5), fused like the forward pass:
-     * {@code dU_ξ [C/G, K/G] = Σ_tiles V_ξ[c, t]·Z_ξ[t, k]} with {@code V = Bᵀ d B} the input
-     * tiles and {@code Z = A dY Aᵀ} (6×6 from each 2×2 tile of the output gradient), then
-     * {@code dw = Gᵀ dU G}. Per unit of {@link #UNIT} tiles both transforms stay in cache and
-     * each position's products ({@link #filterProducts}: input channels broadcast, output
-     * channels in the lanes, so the gradient planes are first transposed to
-     * {@code [position][K/G]}) add into the slice's {@code dU}. Unlike the 3×3 path through
-     * library GEMMs, nothing of size {@code 36·(C+K)·tiles} goes through memory (for
-     * Fashion-MNIST's second layer that would be 56 MB per pass).
+     * {@code dw} by the adjoint of the forward algorithm: {@code Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A} per
+     * tile gives {@code ∂/∂g = Gᵀ[(A dY Aᵀ) ⊙ (Bᵀ d B)]G}, summed over tiles and images. Fused
+     * like the forward pass: {@code dU_ξ [C/G, K/G] = Σ_tiles V_ξ[c, t]·Z_ξ[t, k]} with
+     * {@code V = Bᵀ d B} the input tiles and {@code Z = A dY Aᵀ} (6×6 from each tile of the
+     * output gradient), then {@code dw = Gᵀ dU G}. Per unit of {@link #UNIT} tiles both
+     * transforms stay in cache and each position's products ({@link #filterProducts}: input
+     * channels broadcast, output channels in the lanes, so the gradient planes are first
+     * transposed to {@code [position][K/G]}) add into the slice's {@code dU}. Nothing of size
+     * {@code 36·(C+K)·tiles} goes through memory: the 3×3 path through 36 library GEMMs moved
+     * 16 MB chunks of transforms each way and took as long as direct on VGG's block.
      * <p>Images are split into {@link #SLICES} slices, each summed by one task in order, and the
-     * slices are added in order in {@link #filterGradient5}: one summation order for any thread
-     * count. Tiles past a row's or the plane's end are skipped (a fifth of the tiles of a 14×14
-     * plane), their transforms never read.
+     * slices are added in order in {@link #filterGradient}: one summation order for any thread
+     * count. Tiles past a row's or the plane's end are skipped, their transforms never read.
      */
-    private void backwardFilter5x5(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] dbias,
-                                   FloatLoweredConvolution lowered) {
+    void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] dbias, FloatLoweredConvolution lowered) {
+        Tile tile = tile(g);
         int n = g.n(), c = g.c(), h = g.h(), w = g.w(), k = g.k(), outH = g.outH(), outW = g.outW();
         int groups = g.groups(), cg = g.cPerGroup(), kg = g.kPerGroup(), kv = (kg + L - 1) / L, kvL = kv * L;
-        int reach = Tile.F2X2_5X5.reach, tilesY = (outH + 1) / 2, tilesX = (outW + 1) / 2, tx1 = tilesX + reach;
+        int tm = tile.m, phases = tm * tm, reach = tile.reach;
+        int tilesY = (outH + tm - 1) / tm, tilesX = (outW + tm - 1) / tm, tx1 = tilesX + reach;
         int units = (tilesY * tx1 + UNIT - 1) / UNIT;
-        int bandUnits = bandUnits(units, 1, cg * 4, tx1, reach), phaseSize = bandPhaseSize(bandUnits, tx1, reach);
+        int bandUnits = bandUnits(units, 1, cg * phases, tx1, reach), phaseSize = bandPhaseSize(bandUnits, tx1, reach);
         int slices = Math.min(n, SLICES), vStride = positionStride(cg, UNIT), zStride = UNIT * kvL + L;
         int duSize = POSITIONS * cg * kvL, planeSize = outH * outW;
+        // The transposed gradient: whole tiles, zero past the plane.
+        int paddedH = tilesY * tm, paddedW = tilesX * tm;
         float[] du = ConvScratch.get().floats(ConvScratch.WEIGHTS, (long) slices * groups * duSize);
         ranges(slices * groups, TASKS_PER_THREAD, (from, to) -> {
             ConvScratch scratch = ConvScratch.get();
-            int line = cg * 4 * phaseSize, tmpAt = POSITIONS * zStride, dyAt = tmpAt + TEMPORARY;
-            float[] ph = scratch.floats(ConvScratch.COLS, (long) line + lineLength(2, tx1));
+            int line = cg * phases * phaseSize, tmpAt = POSITIONS * zStride, dyAt = tmpAt + TEMPORARY;
+            float[] ph = scratch.floats(ConvScratch.COLS, (long) line + lineLength(tm, tx1));
             float[] v = scratch.floats(ConvScratch.OUT, (long) POSITIONS * vStride);
-            // The gradient transposed, with a zero row and column past the plane's.
-            float[] z = scratch.floats(ConvScratch.SPECTRA, (long) dyAt + (long) (outH + 1) * (outW + 1) * kvL + L);
+            float[] z = scratch.floats(ConvScratch.SPECTRA, (long) dyAt + (long) paddedH * paddedW * kvL + L);
             int[] inside = new int[UNIT];
             for (int item = from; item < to; item++) {
                 int slice = item / groups, grp = item % groups, duAt = item * duSize;
                 Arrays.fill(du, duAt, duAt + duSize, 0f);
                 for (int img = n * slice / slices; img < n * (slice + 1) / slices; img++) {
-                    transposeGradient(dy, (img * k + grp * kg) * planeSize, kg, outH, outW, z, dyAt, kvL);
+                    transposeGradient(dy, (img * k + grp * kg) * planeSize, kg, outH, outW, paddedH, paddedW, z, dyAt,
+                            kvL);
                     for (int u0 = 0; u0 < units; u0 += bandUnits) {
                         int u1 = Math.min(units, u0 + bandUnits);
                         int ty0 = u0 * UNIT / tx1, ty1 = Math.min(tilesY + reach, (u1 * UNIT - 1) / tx1 + 1 + reach);
                         int tBase = ty0 * tx1;
                         for (int ci = 0; ci < cg; ci++) {
                             int plane = (img * c + grp * cg + ci) * h * w;
-                            phaseRows(2, x, plane, h, w, g.padTop(), g.padLeft(), ty0, ty1, tx1, phaseSize, ph,
-                                    ci * 4 * phaseSize, line);
+                            phaseRows(tm, x, plane, h, w, g.padTop(), g.padLeft(), ty0, ty1, tx1, phaseSize, ph,
+                                    ci * phases * phaseSize, line);
                         }
                         for (int t0 = u0 * UNIT; t0 < u1 * UNIT; t0 += UNIT) {
+                            int t1 = t0 + UNIT;
                             // The unit's tiles inside the plane: the others' transforms are
                             // computed with the rest (whole vectors) and never read.
                             int count = 0;
-                            for (int t = t0, ty = t0 / tx1, tx = t0 % tx1; t < t0 + UNIT; t++) {
+                            for (int t = t0, ty = t0 / tx1, tx = t0 % tx1; t < t1; t++) {
                                 if (ty < tilesY && tx < tilesX) inside[count++] = t - t0;
                                 if (++tx == tx1) {
                                     tx = 0;
@@ -325,10 +314,15 @@ final class FloatWinogradConvolution {
                             }
                             if (count == 0) continue;
                             for (int ci = 0; ci < cg; ci++) {
-                                inputTransform(2, ph, ci * 4 * phaseSize - tBase, phaseSize, tx1, t0, t0 + UNIT, z,
-                                        tmpAt, v, ci * UNIT, vStride);
+                                inputTransform(tm, ph, ci * phases * phaseSize - tBase, phaseSize, tx1, t0, t1,
+                                        z, tmpAt, v, ci * UNIT, vStride);
                             }
-                            gradientTransform2(z, dyAt, kv, kvL, t0, tx1, inside, count, outW + 1, z, zStride);
+                            if (tm == 2) {
+                                gradientTransform2(z, dyAt, kv, kvL, t0, tx1, inside, count, paddedW, z, zStride);
+                            } else {
+                                gradientTransform4(z, dyAt, kv, kvL, t0, tx1, inside, count, paddedW, z, tmpAt, z,
+                                        zStride);
+                            }
                             for (int xi = 0; xi < POSITIONS; xi++) {
                                 filterProducts(v, xi * vStride, z, xi * zStride, inside, count, cg, kv, kvL, du,
                                         duAt + xi * cg * kvL);
@@ -340,20 +334,20 @@ final class FloatWinogradConvolution {
         });
         for (int grp = 0; grp < groups; grp++) {
             int group = grp;
-            ranges(cg, (c0, c1) -> filterGradient5(du, duSize, slices, groups, group, c0, c1, cg, kg, kvL, dw));
+            ranges(cg, (c0, c1) -> filterGradient(tile, du, duSize, slices, groups, group, c0, c1, cg, kg, kvL, dw));
         }
         lowered.biasGradient(g, dy, dbias);
     }
 
     /**
      * {@code kg} gradient planes of {@code outH×outW} from {@code dy[at]} to
-     * {@code [oy][ox][kvL]} at {@code dst[dstAt]} with rows of {@code outW + 1} positions, the
-     * last row and column and the lanes past {@code kg} zero: a 2×2 tile's four gradients load
+     * {@code [oy][ox][kvL]} at {@code dst[dstAt]}, {@code paddedH×paddedW} positions, the rows
+     * and columns past the plane's and the lanes past {@code kg} zero: a tile's gradients load
      * without a test (a vector chosen by a condition is a new object each time: 450 MB/s).
      */
-    private static void transposeGradient(float[] dy, int at, int kg, int outH, int outW, float[] dst, int dstAt,
-                                          int kvL) {
-        int row = (outW + 1) * kvL, size = outH * outW;
+    private static void transposeGradient(float[] dy, int at, int kg, int outH, int outW, int paddedH, int paddedW,
+                                          float[] dst, int dstAt, int kvL) {
+        int row = paddedW * kvL, size = outH * outW;
         if (kg < kvL) {
             Arrays.fill(dst, dstAt, dstAt + outH * row, 0f);
         } else {
@@ -361,12 +355,43 @@ final class FloatWinogradConvolution {
                 Arrays.fill(dst, dstAt + oy * row + outW * kvL, dstAt + (oy + 1) * row, 0f);
             }
         }
-        Arrays.fill(dst, dstAt + outH * row, dstAt + (outH + 1) * row, 0f);
+        Arrays.fill(dst, dstAt + outH * row, dstAt + paddedH * row, 0f);
         for (int k0 = 0; k0 < kg; k0 += L) {
             for (int oy = 0; oy < outH; oy++) {
                 for (int ox = 0; ox < outW; ox += L) {
                     LaneTranspose.transpose(dy, at + k0 * size + oy * outW + ox, size, Math.min(L, kg - k0),
                             Math.min(L, outW - ox), dst, dstAt + oy * row + ox * kvL + k0, kvL, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code Z = A dY Aᵀ} ({@code A = Aᵀᵀ}, 6×4) for the tiles {@code t0 + inside[i]},
+     * {@code i < count}, from the transposed gradient at {@code g[gAt]} ({@code [oy][ox][kvL]},
+     * rows of {@code width} positions, zero past the plane): position {@code ξ} of tile
+     * {@code t} at {@code z[ξ·zStride + (t - t0)·kvL]}, all output channels; the row transforms
+     * in {@code tmp[tmpAt ..]}.
+     */
+    private static void gradientTransform4(float[] g, int gAt, int kv, int kvL, int t0, int tx1, int[] inside,
+                                           int count, int width, float[] tmp, int tmpAt, float[] z, int zStride) {
+        int right = kvL, down = width * kvL;
+        for (int i = 0; i < count; i++) {
+            int t = t0 + inside[i], ty = t / tx1, tx = t - ty * tx1, zt = inside[i] * kvL;
+            int corner = gAt + (4 * ty * width + 4 * tx) * kvL;
+            for (int o = 0; o < kvL; o += L) {
+                // e_r[b] = Σ_j A[b][j]·d_rj, then Z[a][b] = Σ_r A[a][r]·e_r[b].
+                for (int r = 0; r < 4; r++) {
+                    int at = corner + r * down + o;
+                    a(FloatVector.fromArray(SPECIES, g, at), FloatVector.fromArray(SPECIES, g, at + right),
+                            FloatVector.fromArray(SPECIES, g, at + 2 * right),
+                            FloatVector.fromArray(SPECIES, g, at + 3 * right), tmp, tmpAt + r * 6 * L, L);
+                }
+                for (int b = 0; b < 6; b++) {
+                    int at = tmpAt + b * L;
+                    a(FloatVector.fromArray(SPECIES, tmp, at), FloatVector.fromArray(SPECIES, tmp, at + 6 * L),
+                            FloatVector.fromArray(SPECIES, tmp, at + 12 * L),
+                            FloatVector.fromArray(SPECIES, tmp, at + 18 * L), z, zt + o + b * zStride, 6 * zStride);
                 }
             }
         }
@@ -503,14 +528,15 @@ final class FloatWinogradConvolution {
 
     /**
      * {@code dw = Gᵀ (Σ_slices dU) G} for input channels {@code c0 .. c1} of group {@code grp},
-     * every output channel in the lanes: slices added in order, then the 6×6 → 5×5 transform in
-     * float vectors (rounding a few times where the 3×3 path rounds once from double: small
+     * every output channel in the lanes: slices added in order, then the 6×6 → r×r transform in
+     * float vectors (rounding a few times where a double transform would round once: small
      * next to the products' {@code a²}).
      */
-    private static void filterGradient5(float[] du, int duSize, int slices, int groups, int grp, int c0, int c1,
-                                        int cg, int kg, int kvL, float[] dw) {
-        double[][] G = Tile.F2X2_5X5.g;
-        float[] sum = new float[POSITIONS * kvL], half = new float[30 * kvL], out = new float[25 * kvL];
+    private static void filterGradient(Tile tile, float[] du, int duSize, int slices, int groups, int grp, int c0,
+                                       int c1, int cg, int kg, int kvL, float[] dw) {
+        double[][] G = tile.g;
+        int r = tile.r, taps = r * r;
+        float[] sum = new float[POSITIONS * kvL], half = new float[6 * r * kvL], out = new float[taps * kvL];
         for (int ci = c0; ci < c1; ci++) {
             for (int xi = 0; xi < POSITIONS; xi++) {
                 for (int o = 0; o < kvL; o += L) {
@@ -523,144 +549,32 @@ final class FloatWinogradConvolution {
             }
             // half[a][j] = Σ_b dU[a][b]·G[b][j]; out[i][j] = Σ_a G[a][i]·half[a][j]
             for (int a = 0; a < 6; a++) {
-                for (int j = 0; j < 5; j++) {
+                for (int j = 0; j < r; j++) {
                     for (int o = 0; o < kvL; o += L) {
                         FloatVector s = FloatVector.zero(SPECIES);
                         for (int b = 0; b < 6; b++) {
                             s = s.add(FloatVector.fromArray(SPECIES, sum, (a * 6 + b) * kvL + o).mul((float) G[b][j]));
                         }
-                        s.intoArray(half, (a * 5 + j) * kvL + o);
+                        s.intoArray(half, (a * r + j) * kvL + o);
                     }
                 }
             }
-            for (int i = 0; i < 5; i++) {
-                for (int j = 0; j < 5; j++) {
+            for (int i = 0; i < r; i++) {
+                for (int j = 0; j < r; j++) {
                     for (int o = 0; o < kvL; o += L) {
                         FloatVector s = FloatVector.zero(SPECIES);
                         for (int a = 0; a < 6; a++) {
-                            s = s.add(FloatVector.fromArray(SPECIES, half, (a * 5 + j) * kvL + o).mul((float) G[a][i]));
+                            s = s.add(FloatVector.fromArray(SPECIES, half, (a * r + j) * kvL + o).mul((float) G[a][i]));
                         }
-                        s.intoArray(out, (i * 5 + j) * kvL + o);
+                        s.intoArray(out, (i * r + j) * kvL + o);
                     }
                 }
             }
             for (int ki = 0; ki < kg; ki++) {
-                int dst = ((grp * kg + ki) * cg + ci) * 25;
-                for (int tap = 0; tap < 25; tap++) {
+                int dst = ((grp * kg + ki) * cg + ci) * taps;
+                for (int tap = 0; tap < taps; tap++) {
                     dw[dst + tap] = out[tap * kvL + ki];
                 }
-            }
-        }
-    }
-
-    /**
-     * {@code dw} by the adjoint of the forward algorithm: {@code Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A} per
-     * tile gives {@code ∂/∂g = Gᵀ[(A dY Aᵀ) ⊙ (Bᵀ d B)]G}, summed over tiles and images. The
-     * sum over tiles of each position is one GEMM {@code dU_ξ [K/G, C/G] += Z_ξ [K/G, T]·V_ξᵀ [T, C/G]},
-     * over chunks of images in order; {@code Gᵀ dU G} runs in double per weight.
-     */
-    void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] dbias, FloatLoweredConvolution lowered) {
-        if (tile(g) == Tile.F2X2_5X5) {
-            backwardFilter5x5(g, x, dy, dw, dbias, lowered);
-            return;
-        }
-        int n = g.n(), c = g.c(), h = g.h(), w = g.w(), k = g.k(), outH = g.outH(), outW = g.outW();
-        int cg = g.cPerGroup(), kg = g.kPerGroup();
-        int tilesY = (outH + 3) / 4, tilesX = (outW + 3) / 4, tx1 = tilesX + 1;
-        int perImage = (tilesY * tx1 + L - 1) / L * L;
-        int phaseSize = phaseSize(tilesY, tx1, perImage), lineAt = 16 * phaseSize, tmpAt = lineAt + lineLength(4, tx1);
-        int chunk = (int) Math.max(1, Math.min(n, BUDGET / ((long) POSITIONS * Math.max(cg, kg) * perImage)));
-        ConvScratch scratch = ConvScratch.get();
-        float[] v = scratch.floats(ConvScratch.COLS, (long) POSITIONS * (cg * chunk * perImage + L));
-        float[] z = scratch.floats(ConvScratch.OUT, (long) POSITIONS * (kg * chunk * perImage + L));
-        float[] du = scratch.floats(ConvScratch.WEIGHTS, (long) POSITIONS * kg * cg);
-        for (int grp = 0; grp < g.groups(); grp++) {
-            int group = grp;
-            for (int n0 = 0; n0 < n; n0 += chunk) {
-                int count = Math.min(chunk, n - n0), cols = count * perImage, first = n0;
-                int vStride = positionStride(cg, cols), zStride = positionStride(kg, cols);
-                parallel(count * (cg + kg), i -> {
-                    int img = i / (cg + kg), ch = i % (cg + kg);
-                    float[] ph = ConvScratch.get().floats(ConvScratch.SPECTRA, (long) tmpAt + TEMPORARY);
-                    // Past the last tile row, where slack tiles read: zero, as every tile sums into dU
-                    // (left over from another call, a NaN there would reach every weight).
-                    for (int plane = 0; plane < 16; plane++) {
-                        Arrays.fill(ph, plane * phaseSize + (tilesY + 1) * tx1, (plane + 1) * phaseSize, 0f);
-                    }
-                    if (ch < cg) {
-                        int plane = ((first + img) * c + group * cg + ch) * h * w;
-                        phaseRows(4, x, plane, h, w, g.padTop(), g.padLeft(), 0, tilesY + 1, tx1, phaseSize, ph, 0, lineAt);
-                        inputTransform(4, ph, 0, phaseSize, tx1, 0, perImage, ph, tmpAt, v, ch * cols + img * perImage, vStride);
-                    } else {
-                        int ki = ch - cg;
-                        int plane = ((first + img) * k + group * kg + ki) * outH * outW;
-                        phaseRows(4, dy, plane, outH, outW, 0, 0, 0, tilesY + 1, tx1, phaseSize, ph, 0, lineAt);
-                        gradientTransform(ph, phaseSize, perImage, tmpAt, z, ki * cols + img * perImage, zStride);
-                    }
-                });
-                float beta = n0 == 0 ? 0f : 1f;
-                int tasks = Math.min(pool.threads(), POSITIONS);
-                pool.run(tasks, t -> {
-                    for (int xi = t; xi < POSITIONS; xi += tasks) {
-                        gemm.gemm(false, true, kg, cg, cols, 1f, z, xi * zStride, cols, v, xi * vStride, cols,
-                                beta, du, xi * kg * cg, cg, false);
-                    }
-                });
-            }
-            ranges(kg, (ki0, ki1) -> filterGradient(Tile.F4X4_3X3.g, du, group, ki0, ki1, kg, cg, dw));
-        }
-        lowered.biasGradient(g, dy, dbias);
-    }
-
-    /**
-     * {@code dW = Gᵀ dU G} for output channels {@code ki0 .. ki1} of the group, in double, rounded
-     * once; input channels innermost, as in {@link #filterTransform}, each weight's sums in the
-     * same order as one weight at a time.
-     */
-    private static void filterGradient(double[][] G, float[] du, int grp, int ki0, int ki1, int kg, int cg, float[] dw) {
-        double[] row = new double[cg], sum = new double[cg];
-        for (int ki = ki0; ki < ki1; ki++) {
-            int dst = (grp * kg + ki) * cg * 9;
-            for (int r = 0; r < 3; r++) {
-                for (int s = 0; s < 3; s++) {
-                    Arrays.fill(sum, 0);
-                    for (int a = 0; a < 6; a++) {
-                        Arrays.fill(row, 0);
-                        for (int b = 0; b < 6; b++) {
-                            double gb = G[b][s];
-                            int at = ((a * 6 + b) * kg + ki) * cg;
-                            for (int ci = 0; ci < cg; ci++) {
-                                row[ci] += (double) du[at + ci] * gb;
-                            }
-                        }
-                        double ga = G[a][r];
-                        for (int ci = 0; ci < cg; ci++) {
-                            sum[ci] += ga * row[ci];
-                        }
-                    }
-                    for (int ci = 0; ci < cg; ci++) {
-                        dw[dst + ci * 9 + r * 3 + s] = (float) sum[ci];
-                    }
-                }
-            }
-        }
-    }
-
-    /** {@code Z = A dY Aᵀ} (6×6 from each 4×4 tile of one gradient plane); position {@code ξ} at {@code out + ξ·posStride}. */
-    private static void gradientTransform(float[] ph, int phaseSize, int perImage, int tmpAt, float[] zOut, int out,
-                                          int posStride) {
-        for (int t = 0; t < perImage; t += L) {
-            for (int i = 0; i < 4; i++) {
-                int rowBase = (i * 4) * phaseSize + t;
-                a(FloatVector.fromArray(SPECIES, ph, rowBase), FloatVector.fromArray(SPECIES, ph, rowBase + phaseSize),
-                        FloatVector.fromArray(SPECIES, ph, rowBase + 2 * phaseSize),
-                        FloatVector.fromArray(SPECIES, ph, rowBase + 3 * phaseSize), ph, tmpAt + i * 6 * L, L);
-            }
-            for (int b = 0; b < 6; b++) {
-                int at = tmpAt + b * L;
-                a(FloatVector.fromArray(SPECIES, ph, at), FloatVector.fromArray(SPECIES, ph, at + 6 * L),
-                        FloatVector.fromArray(SPECIES, ph, at + 12 * L), FloatVector.fromArray(SPECIES, ph, at + 18 * L),
-                        zOut, out + b * posStride + t, 6 * posStride);
             }
         }
     }
@@ -1138,12 +1052,5 @@ final class FloatWinogradConvolution {
 
     private interface RangeBody {
         void run(int from, int to);
-    }
-
-    /** Runs {@code body} for each of {@code items}, in contiguous ranges, one per worker. */
-    private void parallel(int items, java.util.function.IntConsumer body) {
-        ranges(items, (from, to) -> {
-            for (int i = from; i < to; i++) body.accept(i);
-        });
     }
 }

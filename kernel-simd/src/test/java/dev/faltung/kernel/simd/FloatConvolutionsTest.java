@@ -9,7 +9,9 @@ import dev.faltung.kernel.DType;
 import dev.faltung.kernel.conv.ConvAlgorithm;
 import dev.faltung.kernel.conv.ConvGeometry;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -218,18 +220,23 @@ class FloatConvolutionsTest {
     }
 
     /**
-     * F(2×2, 5×5) runs here in every pass, not in the shared implementation, also on planes
-     * whose 64 channels' phase planes outgrow the budget and so are split into bands (backward
-     * filter: two per image), and on a batch split into its fixed slices; within the bound and
-     * identical for 1 and 3 threads.
+     * F(4×4, 3×3) and F(2×2, 5×5) run here in every pass, not in the shared implementation, also
+     * on planes whose 64 channels' phase planes outgrow the budget and so are split into bands
+     * (backward filter: two per image), on batches split into their fixed slices, and with
+     * groups; within the bound and identical for 1 and 3 threads.
      */
     @Test
-    void winograd5x5RunsHereInEveryPassAcrossBandsAndSlices() {
+    void winogradRunsHereInEveryPassAcrossBandsAndSlices() {
         Random rnd = new Random(13);
-        for (ConvGeometry g : new ConvGeometry[] {
-                new ConvGeometry(1, 64, 60, 60, 8, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1),
-                new ConvGeometry(11, 5, 9, 12, 19, 5, 5, 1, 1, 1, 3, 2, 0, 1, 1, 1)}) {
-            assertEquals(FloatWinogradConvolution.Tile.F2X2_5X5, FloatWinogradConvolution.tile(g));
+        FloatWinogradConvolution.Tile f4 = FloatWinogradConvolution.Tile.F4X4_3X3;
+        FloatWinogradConvolution.Tile f2 = FloatWinogradConvolution.Tile.F2X2_5X5;
+        Map<ConvGeometry, FloatWinogradConvolution.Tile> cases = new LinkedHashMap<>();
+        cases.put(new ConvGeometry(1, 64, 60, 60, 8, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1), f2);
+        cases.put(new ConvGeometry(11, 5, 9, 12, 19, 5, 5, 1, 1, 1, 3, 2, 0, 1, 1, 1), f2);
+        cases.put(new ConvGeometry(1, 64, 60, 60, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1), f4);
+        cases.put(new ConvGeometry(11, 6, 13, 10, 34, 3, 3, 1, 1, 1, 0, 2, 1, 1, 1, 2), f4);
+        cases.forEach((g, tile) -> {
+            assertEquals(tile, FloatWinogradConvolution.tile(g), g.toString());
             float[] x = Check.randomFloats(rnd, g.inputSize(), -1, 1), w = Check.randomFloats(rnd, g.weightSize(), -1, 1);
             float[] bias = Check.randomFloats(rnd, g.k(), -1, 1), dy = Check.randomFloats(rnd, g.outputSize(), -1, 1);
             List<float[][]> perThreads = new ArrayList<>();
@@ -238,7 +245,7 @@ class FloatConvolutionsTest {
                 FloatConvolutions conv = new FloatConvolutions(pool, new FloatGemm(pool));
                 float[] y = new float[g.outputSize()], dx = new float[g.inputSize()];
                 float[] dw = new float[g.weightSize()], db = new float[g.k()];
-                String tag = "winograd 5x5 threads=" + threads + " " + g;
+                String tag = "winograd " + tile + " threads=" + threads + " " + g;
                 assertTrue(conv.forward(ConvAlgorithm.WINOGRAD, g, x, w, bias, y), tag);
                 assertTrue(conv.backwardData(ConvAlgorithm.WINOGRAD, g, dy, w, dx), tag);
                 assertTrue(conv.backwardFilter(ConvAlgorithm.WINOGRAD, g, x, dy, dw, db), tag);
@@ -248,10 +255,10 @@ class FloatConvolutionsTest {
                 perThreads.add(new float[][] {y, dx, dw, db});
             }
             for (int i = 0; i < 4; i++) {
-                Check.identical("winograd 5x5 output " + i + " for 1 vs 3 threads, " + g,
+                Check.identical("winograd " + tile + " output " + i + " for 1 vs 3 threads, " + g,
                         perThreads.get(0)[i], perThreads.get(1)[i]);
             }
-        }
+        });
     }
 
     @Test
