@@ -231,6 +231,10 @@ def main():
     p.add_argument("--repeat", type=int, help="timed runs per case (default 10; 3 with --quick)")
     p.add_argument("--warmup", type=int, help="untimed runs first (default 3; 2 with --quick)")
     p.add_argument("--warmup-ms", type=int, help="and warm up for at least this long (default 2000; 1000 with --quick)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="measure each case this many times, PyTorch and Faltung in turn, and report each side's "
+                        "median over the rounds (default 1): on a shared host the speed drifts between the two "
+                        "measurements of one round, alternating spreads the drift over both sides")
     p.add_argument("--gemm", help="comma-separated GEMM sizes (default: all; 'none' to skip)")
     p.add_argument("--shapes", help="comma-separated shape names (default: all; 'none' to skip): "
                                     + ", ".join(CONV_SHAPES))
@@ -289,7 +293,8 @@ def main():
         f"Machine: {facts['model']}, {facts['cpus']} logical CPUs; PyTorch {torch.__version__} "
         f"({torch.get_num_threads()} threads, malloc {args.torch_malloc}), Faltung --threads {args.threads}"
         + (f" --backend {args.backend}" if args.backend else "")
-        + (f", AUTO by {args.conv_auto}" if args.conv_auto else "") + f"; median of {args.repeat} runs after >= {args.warmup} warm-up runs and >= {WARMUP_MS} ms",
+        + (f", AUTO by {args.conv_auto}" if args.conv_auto else "") + f"; median of {args.repeat} runs after >= {args.warmup} warm-up runs and >= {WARMUP_MS} ms"
+        + (f"; each side's median over {args.rounds} rounds, PyTorch and Faltung in turn" if args.rounds > 1 else ""),
         f"fp32 peak for {used_cores} cores: {peak_text}",
     ]
     for line in header:
@@ -298,7 +303,7 @@ def main():
     rows = []
     failures = 0
 
-    def add(kind, case, flops, torch_ms, result=None, error=None, algo="-"):
+    def add(kind, case, flops, torch_ms, result=None, error=None, algo="-", rounds=None):
         nonlocal failures
         row = {"kind": kind, "case": case, "flops": flops, "torch_ms": torch_ms,
                "torch_gflops": flops / (torch_ms * 1e6), "algo": algo}
@@ -306,6 +311,8 @@ def main():
             row.update(faltung_ms=result["median_ms"], faltung_gflops=result["gflops"],
                        backend=result["backend"], threads=result["threads"],
                        ratio=torch_ms / result["median_ms"], faltung=result)
+            if rounds and len(rounds) > 1:
+                row["round_ratios"] = [t / f for t, f in rounds]
             if peak:
                 row["peak_share"] = result["gflops"] / peak
         else:
@@ -314,13 +321,26 @@ def main():
         rows.append(row)
         print(format_row(row), flush=True)
 
+    def in_turn(torch_ms, bench_args):
+        """(torch ms, Faltung's result, per-round (torch ms, faltung ms)) over args.rounds rounds,
+        each side measured once per round; Faltung's result is its median round's."""
+        pairs, results = [], []
+        for i in range(args.rounds):
+            t_ms = torch_ms()
+            result = faltung(args, bench_args)
+            pairs.append((t_ms, result["median_ms"]))
+            results.append(result)
+        results.sort(key=lambda r: r["median_ms"])
+        return statistics.median(t for t, _ in pairs), results[(len(results) - 1) // 2], pairs
+
     print(format_header(), flush=True)
     for n in sizes:
-        t_ms, _ = torch_gemm(torch, n, args.warmup, args.repeat)
+        torch_ms = lambda: torch_gemm(torch, n, args.warmup, args.repeat)[0]
         try:
-            add("gemm", f"n={n}", 2.0 * n ** 3, t_ms, faltung(args, ["gemm", "--n", str(n)]))
+            t_ms, result, pairs = in_turn(torch_ms, ["gemm", "--n", str(n)])
+            add("gemm", f"n={n}", 2.0 * n ** 3, t_ms, result, rounds=pairs)
         except (RuntimeError, subprocess.SubprocessError, ValueError) as e:
-            add("gemm", f"n={n}", 2.0 * n ** 3, t_ms, error=str(e))
+            add("gemm", f"n={n}", 2.0 * n ** 3, torch_ms(), error=str(e))
 
     passes = [False] if args.no_backward else [False, True]
     for name in names:
@@ -329,17 +349,17 @@ def main():
         for backward in passes:
             kind = "conv fwd+bwd" if backward else "conv fwd"
             flops = conv_flops(shape) * (3 if backward else 1)
-            t_ms, _ = torch_conv(torch, shape, backward, args.warmup, args.repeat)
+            torch_ms = lambda: torch_conv(torch, shape, backward, args.warmup, args.repeat)[0]
             for algo in algos:
                 if algo == "winograd" and (shape[5] != shape[6] or shape[5] not in (3, 5) or shape[7] != 1):
                     continue
                 bench_args = ["conv", "--shape", text, "--algo", algo] + (["--backward"] if backward else [])
                 try:
-                    result = faltung(args, bench_args)
+                    t_ms, result, pairs = in_turn(torch_ms, bench_args)
                     shown = result["algo"] if algo != "auto" else f"auto:{describe_algos(result)}"
-                    add(kind, name, flops, t_ms, result, algo=shown)
+                    add(kind, name, flops, t_ms, result, algo=shown, rounds=pairs)
                 except (RuntimeError, subprocess.SubprocessError, ValueError) as e:
-                    add(kind, name, flops, t_ms, error=str(e), algo=algo)
+                    add(kind, name, flops, torch_ms(), error=str(e), algo=algo)
 
     ratios = [r["ratio"] for r in rows if "ratio" in r]
     if ratios:
@@ -376,8 +396,11 @@ def cells(row):
         return [row["kind"], row["case"], row["algo"], f"{row['torch_ms']:.3f}", f"{row['torch_gflops']:.1f}",
                 "FAILED", row["error"][:60], "", ""]
     share = f"{100 * row['peak_share']:.1f}" if "peak_share" in row else "?"
+    ratio = f"{row['ratio']:.3f}"
+    if "round_ratios" in row:
+        ratio += " (" + " ".join(f"{r:.2f}" for r in row["round_ratios"]) + ")"
     return [row["kind"], row["case"], row["algo"], f"{row['torch_ms']:.3f}", f"{row['torch_gflops']:.1f}",
-            f"{row['faltung_ms']:.3f}", f"{row['faltung_gflops']:.1f}", share, f"{row['ratio']:.3f}"]
+            f"{row['faltung_ms']:.3f}", f"{row['faltung_gflops']:.1f}", share, ratio]
 
 
 def format_header(columns=None):
@@ -389,7 +412,7 @@ def format_row(row, columns=None, cells_of=None):
 
 
 SPEED_NOTE = ("speed ratio = faltung_speed / torch_speed = torch ms / faltung ms (> 1: Faltung faster); "
-              "% peak is Faltung's share of the fp32 peak above.")
+              "% peak is Faltung's share of the fp32 peak above; with --rounds, each round's ratio in parentheses.")
 
 
 def write_markdown(path, header, rows, summary, note=SPEED_NOTE, columns=None, cells_of=None):

@@ -18,6 +18,9 @@ final class ConvScratch {
     static final int WEIGHTS = 2;
     /** Slot of a second temporary of the FFT path. */
     static final int SPECTRA = 3;
+    /** Slot of a kernel rearranged for a pass that runs as another (backward data as a forward pass). */
+    static final int KERNEL = 4;
+    private static final int SLOTS = 5;
 
     private static final ThreadLocal<ConvScratch> PER_THREAD = ThreadLocal.withInitial(ConvScratch::new);
 
@@ -26,9 +29,9 @@ final class ConvScratch {
     /** Arrays smaller than this (1 MiB) are kept whatever their use. */
     private static final int KEEP = 1 << 18;
 
-    private final float[][] slots = new float[4][];
-    private final long[] largestRecent = new long[4];
-    private final int[] requests = new int[4];
+    private final float[][] slots = new float[SLOTS][];
+    private final long[] largestRecent = new long[SLOTS];
+    private final int[] requests = new int[SLOTS];
 
     private ConvScratch() {
     }

@@ -135,8 +135,9 @@ final class FloatWinogradConvolution {
     void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
         Tile tile = backwardDataTile(g);
         int cpg = g.cPerGroup(), kpg = g.kPerGroup(), taps = tile.r * tile.r, last = tile.r - 1;
-        // w'[c, k_in_group, r-1-i, r-1-j] = w[k, c_in_group, i, j]
-        float[] flipped = new float[g.weightSize()];
+        // w'[c, k_in_group, r-1-i, r-1-j] = w[k, c_in_group, i, j], in the caller's slot (run's
+        // tasks use the others)
+        float[] flipped = ConvScratch.get().floats(ConvScratch.KERNEL, g.weightSize());
         for (int k = 0; k < g.k(); k++) {
             int grp = k / kpg, ki = k % kpg;
             for (int ci = 0; ci < cpg; ci++) {
