@@ -25,17 +25,20 @@ final class FloatConvolutions {
     private final FloatWinogradConvolution winograd;
 
     FloatConvolutions(WorkerPool pool, FloatGemm gemm) {
-        this(pool, gemm, FloatLoweredConvolution.COLS_BUDGET);
+        this(pool, gemm, FloatLoweredConvolution.COLS_BUDGET, FloatWinogradConvolution.SUMS_BUDGET);
     }
 
-    /** With IM2COL's patch matrix limited to {@code colsBudget} floats per chunk of images. */
-    FloatConvolutions(WorkerPool pool, FloatGemm gemm, long colsBudget) {
+    /**
+     * With IM2COL's patch matrix limited to {@code colsBudget} floats per chunk of images and
+     * Winograd's backward-filter sums to {@code sumsBudget} (small ones force the chunked paths).
+     */
+    FloatConvolutions(WorkerPool pool, FloatGemm gemm, long colsBudget, long sumsBudget) {
         this.lowered = new FloatLoweredConvolution(pool, gemm, colsBudget);
         this.direct = new FloatDirectConvolution(pool, lowered);
         this.channelLanes = new FloatChannelLaneConvolution(pool, lowered);
         this.batchLanes = new FloatBatchLaneConvolution(pool, lowered);
         this.fft = new FloatFftConvolution(pool, lowered);
-        this.winograd = new FloatWinogradConvolution(pool);
+        this.winograd = new FloatWinogradConvolution(pool, sumsBudget);
     }
 
     boolean forward(ConvAlgorithm a, ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {

@@ -100,10 +100,20 @@ final class FloatWinogradConvolution {
         JitWarmup.run(() -> product(u, 0, v, 0, 2, m, 0));
     }
 
+    /** Floats of the backward filter's per-slice sums {@code dU} (32 MiB): fewer slices beyond. */
+    static final long SUMS_BUDGET = 1L << 23;
+
     private final WorkerPool pool;
+    private final long sumsBudget;
 
     FloatWinogradConvolution(WorkerPool pool) {
+        this(pool, SUMS_BUDGET);
+    }
+
+    /** With the backward filter's per-slice sums limited to {@code sumsBudget} floats where one slice allows. */
+    FloatWinogradConvolution(WorkerPool pool, long sumsBudget) {
         this.pool = pool;
+        this.sumsBudget = sumsBudget;
     }
 
     /**
@@ -262,9 +272,12 @@ final class FloatWinogradConvolution {
      * transposed to {@code [position][K/G]}) add into the slice's {@code dU}. Nothing of size
      * {@code 36·(C+K)·tiles} goes through memory: the 3×3 path through 36 library GEMMs moved
      * 16 MB chunks of transforms each way and took as long as direct on VGG's block.
-     * <p>Images are split into {@link #SLICES} slices, each summed by one task in order, and the
-     * slices are added in order in {@link #filterGradient}: one summation order for any thread
-     * count. Tiles past a row's or the plane's end are skipped, their transforms never read.
+     * <p>Images are split into {@link #SLICES} slices (fewer where their sums would pass the
+     * budget: 8 of VGG-16's 512×512 layers would take 300 MB), each summed by one task in order,
+     * and the slices are added in order in {@link #filterGradient}: one summation order for any
+     * thread count. Tasks also split the input channels where slices alone are too few to keep
+     * every worker busy; that changes who sums, not the order. Tiles past a row's or the
+     * plane's end are skipped, their transforms never read.
      */
     void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw, float[] dbias, FloatLoweredConvolution lowered) {
         Tile tile = tile(g);
@@ -273,22 +286,31 @@ final class FloatWinogradConvolution {
         int tm = tile.m, phases = tm * tm, reach = tile.reach;
         int tilesY = (outH + tm - 1) / tm, tilesX = (outW + tm - 1) / tm, tx1 = tilesX + reach;
         int units = (tilesY * tx1 + UNIT - 1) / UNIT;
-        int bandUnits = bandUnits(units, 1, cg * phases, tx1, reach), phaseSize = bandPhaseSize(bandUnits, tx1, reach);
-        int slices = Math.min(n, SLICES), vStride = positionStride(cg, UNIT), zStride = UNIT * kvL + L;
         int duSize = POSITIONS * cg * kvL, planeSize = outH * outW;
+        int slices = (int) Math.max(1, Math.min(Math.min(n, SLICES), sumsBudget / ((long) groups * duSize)));
+        // Blocks of input channels where slices leave workers idle: each block transforms its
+        // own inputs and all the gradients.
+        int sums = slices * groups, threads = pool.threads();
+        int wanted = sums >= threads ? 1 : Math.min((cg + 3) / 4, (threads * TASKS_PER_THREAD + sums - 1) / sums);
+        int cb = (cg + wanted - 1) / wanted, blocks = (cg + cb - 1) / cb;
+        int bandUnits = bandUnits(units, 1, cb * phases, tx1, reach), phaseSize = bandPhaseSize(bandUnits, tx1, reach);
+        int vStride = positionStride(cb, UNIT), zStride = UNIT * kvL + L;
         // The transposed gradient: whole tiles, zero past the plane.
         int paddedH = tilesY * tm, paddedW = tilesX * tm;
         float[] du = ConvScratch.get().floats(ConvScratch.WEIGHTS, (long) slices * groups * duSize);
-        ranges(slices * groups, TASKS_PER_THREAD, (from, to) -> {
+        ranges(sums * blocks, TASKS_PER_THREAD, (from, to) -> {
             ConvScratch scratch = ConvScratch.get();
-            int line = cg * phases * phaseSize, tmpAt = POSITIONS * zStride, dyAt = tmpAt + TEMPORARY;
+            int line = cb * phases * phaseSize, tmpAt = POSITIONS * zStride, dyAt = tmpAt + TEMPORARY;
             float[] ph = scratch.floats(ConvScratch.COLS, (long) line + lineLength(tm, tx1));
             float[] v = scratch.floats(ConvScratch.OUT, (long) POSITIONS * vStride);
             float[] z = scratch.floats(ConvScratch.SPECTRA, (long) dyAt + (long) paddedH * paddedW * kvL + L);
             int[] inside = new int[UNIT];
             for (int item = from; item < to; item++) {
-                int slice = item / groups, grp = item % groups, duAt = item * duSize;
-                Arrays.fill(du, duAt, duAt + duSize, 0f);
+                int slice = item / blocks / groups, grp = item / blocks % groups, block = item % blocks;
+                int c0 = block * cb, c1 = Math.min(cg, c0 + cb), duAt = (slice * groups + grp) * duSize + c0 * kvL;
+                for (int xi = 0; xi < POSITIONS; xi++) {
+                    Arrays.fill(du, duAt + xi * cg * kvL, duAt + xi * cg * kvL + (c1 - c0) * kvL, 0f);
+                }
                 for (int img = n * slice / slices; img < n * (slice + 1) / slices; img++) {
                     transposeGradient(dy, (img * k + grp * kg) * planeSize, kg, outH, outW, paddedH, paddedW, z, dyAt,
                             kvL);
@@ -296,10 +318,10 @@ final class FloatWinogradConvolution {
                         int u1 = Math.min(units, u0 + bandUnits);
                         int ty0 = u0 * UNIT / tx1, ty1 = Math.min(tilesY + reach, (u1 * UNIT - 1) / tx1 + 1 + reach);
                         int tBase = ty0 * tx1;
-                        for (int ci = 0; ci < cg; ci++) {
+                        for (int ci = c0; ci < c1; ci++) {
                             int plane = (img * c + grp * cg + ci) * h * w;
                             phaseRows(tm, x, plane, h, w, g.padTop(), g.padLeft(), ty0, ty1, tx1, phaseSize, ph,
-                                    ci * phases * phaseSize, line);
+                                    (ci - c0) * phases * phaseSize, line);
                         }
                         for (int t0 = u0 * UNIT; t0 < u1 * UNIT; t0 += UNIT) {
                             int t1 = t0 + UNIT;
@@ -314,7 +336,7 @@ final class FloatWinogradConvolution {
                                 }
                             }
                             if (count == 0) continue;
-                            for (int ci = 0; ci < cg; ci++) {
+                            for (int ci = 0; ci < c1 - c0; ci++) {
                                 inputTransform(tm, ph, ci * phases * phaseSize - tBase, phaseSize, tx1, t0, t1,
                                         z, tmpAt, v, ci * UNIT, vStride);
                             }
@@ -325,7 +347,7 @@ final class FloatWinogradConvolution {
                                         zStride);
                             }
                             for (int xi = 0; xi < POSITIONS; xi++) {
-                                filterProducts(v, xi * vStride, z, xi * zStride, inside, count, cg, kv, kvL, du,
+                                filterProducts(v, xi * vStride, z, xi * zStride, inside, count, c1 - c0, kv, kvL, du,
                                         duAt + xi * cg * kvL);
                             }
                         }
