@@ -253,6 +253,8 @@ def main():
     p.add_argument("--markdown", help="also write the table as markdown to this file")
     p.add_argument("--json", help="also write every result as JSON to this file")
     args = p.parse_args()
+    if args.rounds < 1:
+        p.error(f"--rounds must be at least 1, got {args.rounds}")
     if args.repeat is None:
         args.repeat = 3 if args.quick else 10
     if args.warmup is None:

@@ -286,8 +286,12 @@ final class FloatWinogradConvolution {
         int tm = tile.m, phases = tm * tm, reach = tile.reach;
         int tilesY = (outH + tm - 1) / tm, tilesX = (outW + tm - 1) / tm, tx1 = tilesX + reach;
         int units = (tilesY * tx1 + UNIT - 1) / UNIT;
-        int duSize = POSITIONS * cg * kvL, planeSize = outH * outW;
-        int slices = (int) Math.max(1, Math.min(Math.min(n, SLICES), sumsBudget / ((long) groups * duSize)));
+        long duFloats = (long) POSITIONS * cg * kvL;
+        int slices = (int) Math.max(1, Math.min(Math.min(n, SLICES), sumsBudget / (groups * duFloats)));
+        // Asked for first: a layer too large for one Java array fails here, with the sizes, before
+        // any index below could overflow.
+        float[] du = ConvScratch.get().floats(ConvScratch.WEIGHTS, slices * groups * duFloats);
+        int duSize = (int) duFloats, planeSize = outH * outW;
         // Blocks of input channels where slices leave workers idle: each block transforms its
         // own inputs and all the gradients.
         int sums = slices * groups, threads = pool.threads();
@@ -297,7 +301,6 @@ final class FloatWinogradConvolution {
         int vStride = positionStride(cb, UNIT), zStride = UNIT * kvL + L;
         // The transposed gradient: whole tiles, zero past the plane.
         int paddedH = tilesY * tm, paddedW = tilesX * tm;
-        float[] du = ConvScratch.get().floats(ConvScratch.WEIGHTS, (long) slices * groups * duSize);
         ranges(sums * blocks, TASKS_PER_THREAD, (from, to) -> {
             ConvScratch scratch = ConvScratch.get();
             int line = cb * phases * phaseSize, tmpAt = POSITIONS * zStride, dyAt = tmpAt + TEMPORARY;
